@@ -1,0 +1,333 @@
+/*
+ * arn.c - parse and validate S3 Tables ARNs (see arn.h for the contract).
+ */
+#include "arn.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+enum want { WANT_TABLE, WANT_BUCKET, WANT_EITHER };
+
+static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Quote len bytes of s for an error message: at most 64 source bytes, bytes
+ * outside printable ASCII written as \xNN, "..." appended when shortened.
+ */
+static const char *quote(char *buf, size_t bufsz, const char *s, size_t len)
+{
+	size_t o = 0, i;
+	const size_t max = 64;
+	for (i = 0; i < len && i < max && o + 5 < bufsz; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '\\') {
+			if (c == '\\')
+				o += (size_t)snprintf(buf + o, bufsz - o, "\\\\");
+			else
+				o += (size_t)snprintf(buf + o, bufsz - o, "\\x%02x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	if (i < len && o + 4 <= bufsz) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o < bufsz ? o : bufsz - 1] = '\0';
+	return buf;
+}
+
+static int is_lower_digit_dash(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+static int is_bucket_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static int is_table_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-';
+}
+
+/* Describe a rejected character for a message: 'X', or 0xNN for non-printables. */
+static const char *describe_char(char *buf, size_t bufsz, char c)
+{
+	unsigned char u = (unsigned char)c;
+	if (u > 0x20 && u < 0x7f && u != '\'')
+		snprintf(buf, bufsz, "'%c'", c);
+	else
+		snprintf(buf, bufsz, "byte 0x%02x", u);
+	return buf;
+}
+
+static int parse(const char *text, struct arn *out, enum want want, char *err, size_t errsz)
+{
+	char q[300], cbuf[16];
+	struct arn a;
+	const char *f[6];
+	size_t flen[6];
+	size_t len, i;
+	int n;
+
+	memset(&a, 0, sizeof a);
+	if (out)
+		memset(out, 0, sizeof *out);
+	if (!out) {
+		set_err(err, errsz, "internal error: no output structure for the ARN");
+		return -1;
+	}
+	if (!text) {
+		set_err(err, errsz, "ARN is missing");
+		return -1;
+	}
+	len = strnlen(text, ARN_MAX_LEN + 1);
+	if (len == 0) {
+		set_err(err, errsz, "ARN is empty");
+		return -1;
+	}
+	if (len > ARN_MAX_LEN) {
+		set_err(err, errsz, "ARN is longer than %d characters", ARN_MAX_LEN);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+			set_err(err, errsz, "ARN contains whitespace (byte 0x%02x) at offset %zu", c, i);
+			return -1;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			set_err(err, errsz, "ARN contains a control character (byte 0x%02x) at offset %zu", c, i);
+			return -1;
+		}
+		if (c >= 0x80) {
+			set_err(err, errsz, "ARN contains a non-ASCII byte (0x%02x) at offset %zu", c, i);
+			return -1;
+		}
+	}
+	if (strncmp(text, "arn:", 4) != 0) {
+		set_err(err, errsz, "ARN '%s' does not start with 'arn:'", quote(q, sizeof q, text, len));
+		return -1;
+	}
+
+	/* Split into fields on ':'. */
+	n = 0;
+	f[0] = text;
+	for (i = 0; i < len; i++) {
+		if (text[i] == ':') {
+			if (n < 5) {
+				flen[n] = (size_t)(text + i - f[n]);
+				f[n + 1] = text + i + 1;
+			}
+			n++;
+		}
+	}
+	if (n != 5) {
+		set_err(err, errsz,
+			"ARN has %d ':'-separated fields, expected 6 "
+			"(arn:partition:s3tables:region:account:resource)",
+			n + 1);
+		return -1;
+	}
+	flen[5] = (size_t)(text + len - f[5]);
+
+	/* partition */
+	if (flen[1] == 0) {
+		set_err(err, errsz, "partition is empty");
+		return -1;
+	}
+	if (flen[1] < 3 || strncmp(f[1], "aws", 3) != 0) {
+		set_err(err, errsz, "partition '%s' does not start with 'aws'", quote(q, sizeof q, f[1], flen[1]));
+		return -1;
+	}
+	for (i = 0; i < flen[1]; i++) {
+		if (!is_lower_digit_dash(f[1][i])) {
+			set_err(err, errsz, "partition '%s' contains %s; only a-z, 0-9 and '-' are allowed",
+				quote(q, sizeof q, f[1], flen[1]), describe_char(cbuf, sizeof cbuf, f[1][i]));
+			return -1;
+		}
+	}
+	if (flen[1] >= sizeof a.partition) {
+		set_err(err, errsz, "partition '%s' is longer than %zu characters",
+			quote(q, sizeof q, f[1], flen[1]), sizeof a.partition - 1);
+		return -1;
+	}
+	memcpy(a.partition, f[1], flen[1]);
+
+	/* service */
+	if (flen[2] != 8 || strncmp(f[2], "s3tables", 8) != 0) {
+		set_err(err, errsz, "service '%s' is not 's3tables'", quote(q, sizeof q, f[2], flen[2]));
+		return -1;
+	}
+
+	/* region */
+	if (flen[3] == 0) {
+		set_err(err, errsz, "region is empty");
+		return -1;
+	}
+	for (i = 0; i < flen[3]; i++) {
+		if (!is_lower_digit_dash(f[3][i])) {
+			set_err(err, errsz, "region '%s' contains %s; only a-z, 0-9 and '-' are allowed",
+				quote(q, sizeof q, f[3], flen[3]), describe_char(cbuf, sizeof cbuf, f[3][i]));
+			return -1;
+		}
+	}
+	if (flen[3] >= sizeof a.region) {
+		set_err(err, errsz, "region '%s' is longer than %zu characters", quote(q, sizeof q, f[3], flen[3]),
+			sizeof a.region - 1);
+		return -1;
+	}
+	memcpy(a.region, f[3], flen[3]);
+
+	/* account */
+	for (i = 0; i < flen[4]; i++) {
+		if (f[4][i] < '0' || f[4][i] > '9') {
+			set_err(err, errsz, "account '%s' contains %s; it must be 12 digits",
+				quote(q, sizeof q, f[4], flen[4]), describe_char(cbuf, sizeof cbuf, f[4][i]));
+			return -1;
+		}
+	}
+	if (flen[4] != 12) {
+		if (flen[4] == 0)
+			set_err(err, errsz, "account is empty; it must be 12 digits");
+		else
+			set_err(err, errsz, "account '%s' is not 12 digits (it has %zu)",
+				quote(q, sizeof q, f[4], flen[4]), flen[4]);
+		return -1;
+	}
+	memcpy(a.account, f[4], 12);
+
+	/* resource: bucket/{bucket}[/table/{id}] */
+	const char *r = f[5], *rend = f[5] + flen[5];
+	if (flen[5] == 0) {
+		set_err(err, errsz, "resource is empty; expected 'bucket/<name>'");
+		return -1;
+	}
+	if (flen[5] < 7 || strncmp(r, "bucket/", 7) != 0) {
+		set_err(err, errsz, "resource '%s' does not start with 'bucket/'", quote(q, sizeof q, r, flen[5]));
+		return -1;
+	}
+	const char *b = r + 7, *bend = b;
+	while (bend < rend && *bend != '/')
+		bend++;
+	size_t blen = (size_t)(bend - b);
+	if (blen == 0) {
+		set_err(err, errsz, "bucket name is empty");
+		return -1;
+	}
+	for (i = 0; i < blen; i++) {
+		if (!is_bucket_char(b[i])) {
+			set_err(err, errsz, "bucket name '%s' contains %s; only a-z, 0-9, '_' and '-' are allowed",
+				quote(q, sizeof q, b, blen), describe_char(cbuf, sizeof cbuf, b[i]));
+			return -1;
+		}
+	}
+	if (blen < 3 || blen > 63) {
+		set_err(err, errsz, "bucket name '%s' is %zu characters long; it must be 3 to 63",
+			quote(q, sizeof q, b, blen), blen);
+		return -1;
+	}
+	memcpy(a.bucket, b, blen);
+	/* The bucket ARN is everything up to the end of the bucket name. */
+	if ((size_t)(bend - text) >= sizeof a.bucket_arn) {
+		set_err(err, errsz, "table bucket ARN is longer than %zu characters", sizeof a.bucket_arn - 1);
+		return -1;
+	}
+	memcpy(a.bucket_arn, text, (size_t)(bend - text));
+
+	if (bend == rend) {
+		/* A table-bucket ARN. */
+		if (want == WANT_TABLE) {
+			set_err(err, errsz,
+				"'%s' is a table bucket ARN, but a table ARN "
+				"('.../bucket/<name>/table/<table-id>') is required",
+				quote(q, sizeof q, text, len));
+			return -1;
+		}
+		a.is_table = 0;
+		*out = a;
+		return 0;
+	}
+
+	/* Something follows the bucket name. */
+	const char *rest = bend; /* starts with '/' */
+	size_t restlen = (size_t)(rend - rest);
+	if (restlen == 1) {
+		set_err(err, errsz, "trailing '/' after bucket name '%s'", a.bucket);
+		return -1;
+	}
+	if (restlen >= 6 && strncmp(rest, "/table", 6) == 0 && (restlen == 6 || rest[6] == '/')) {
+		const char *t = rest + 6 + (restlen > 6 ? 1 : 0);
+		size_t tlen = (size_t)(rend - t);
+		if (want == WANT_BUCKET) {
+			set_err(err, errsz,
+				"'%s' is a table ARN, but a table bucket ARN ('.../bucket/<name>') is required "
+				"(the table's bucket ARN is '%s')",
+				quote(q, sizeof q, text, len), a.bucket_arn);
+			return -1;
+		}
+		if (tlen == 0) {
+			set_err(err, errsz, "table id is missing after '/table/'");
+			return -1;
+		}
+		for (i = 0; i < tlen; i++) {
+			if (t[i] == '/') {
+				if (i + 1 == tlen)
+					set_err(err, errsz, "trailing '/' after table id '%s'", quote(q, sizeof q, t, i));
+				else
+					set_err(err, errsz, "table id '%s' contains '/'", quote(q, sizeof q, t, tlen));
+				return -1;
+			}
+			if (!is_table_id_char(t[i])) {
+				set_err(err, errsz,
+					"table id '%s' contains %s; only A-Z, a-z, 0-9, '_' and '-' are allowed",
+					quote(q, sizeof q, t, tlen), describe_char(cbuf, sizeof cbuf, t[i]));
+				return -1;
+			}
+		}
+		if (tlen > 255) {
+			set_err(err, errsz, "table id '%s' is %zu characters long; the maximum is 255",
+				quote(q, sizeof q, t, tlen), tlen);
+			return -1;
+		}
+		memcpy(a.table_id, t, tlen);
+		a.is_table = 1;
+		*out = a;
+		return 0;
+	}
+	if (want == WANT_BUCKET)
+		set_err(err, errsz, "unexpected '%s' after bucket name '%s' in a table bucket ARN",
+			quote(q, sizeof q, rest, restlen), a.bucket);
+	else
+		set_err(err, errsz, "expected '/table/<table-id>' after bucket name '%s', found '%s'", a.bucket,
+			quote(q, sizeof q, rest, restlen));
+	return -1;
+}
+
+int arn_parse_table(const char *text, struct arn *out, char *err, size_t errsz)
+{
+	return parse(text, out, WANT_TABLE, err, errsz);
+}
+
+int arn_parse_bucket(const char *text, struct arn *out, char *err, size_t errsz)
+{
+	return parse(text, out, WANT_BUCKET, err, errsz);
+}
+
+int arn_parse(const char *text, struct arn *out, char *err, size_t errsz)
+{
+	return parse(text, out, WANT_EITHER, err, errsz);
+}

@@ -1,0 +1,316 @@
+/*
+ * endpoint.c - resolve the S3 Tables endpoint URL (see endpoint.h for the contract).
+ */
+#include "endpoint.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define REGION_MAX_LEN 63
+
+/*
+ * botocore partitions.json. Every regionRegex has the form
+ *   ^{prefix}\-\w+\-\d+$
+ * with prefix one of a few literal alternatives, so the matching is done by hand
+ * (match_regex below). All partitions have supportsFIPS and supportsDualStack true,
+ * so the rule set's "does not support" error branches cannot be reached.
+ */
+struct partition {
+	const char *id;
+	const char *prefixes[10]; /* alternatives of the regex's leading group, NULL-ended */
+	const char *dns_suffix;
+	const char *dualstack_dns_suffix;
+};
+
+static const struct partition partitions[] = {
+	{"aws",
+	 {"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", NULL},
+	 "amazonaws.com",
+	 "api.aws"},
+	{"aws-cn", {"cn", NULL}, "amazonaws.com.cn", "api.amazonwebservices.com.cn"},
+	{"aws-us-gov", {"us-gov", NULL}, "amazonaws.com", "api.aws"},
+	{"aws-iso", {"us-iso", NULL}, "c2s.ic.gov", "api.aws.ic.gov"},
+	{"aws-iso-b", {"us-isob", NULL}, "sc2s.sgov.gov", "api.aws.scloud"},
+	{"aws-iso-e", {"eu-isoe", NULL}, "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk"},
+	{"aws-iso-f", {"us-isof", NULL}, "csp.hci.ic.gov", "api.aws.hci.ic.gov"},
+	{"aws-eusc", {"eusc-de", NULL}, "amazonaws.eu", "api.amazonwebservices.eu"},
+};
+#define N_PARTITIONS (sizeof partitions / sizeof partitions[0])
+
+static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+/* \w in the regexes (ASCII): [A-Za-z0-9_]. */
+static int is_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Does region match ^{prefix}\-\w+\-\d+$ ? \w never matches '-', so after
+ * "{prefix}-" there must be one run of word characters, one '-', one run of digits.
+ */
+static int match_regex(const char *prefix, const char *region)
+{
+	size_t pl = strlen(prefix);
+	const char *s;
+	if (strncmp(region, prefix, pl) != 0 || region[pl] != '-')
+		return 0;
+	s = region + pl + 1;
+	if (!is_word(*s))
+		return 0;
+	while (is_word(*s))
+		s++;
+	if (*s != '-')
+		return 0;
+	s++;
+	if (!is_digit(*s))
+		return 0;
+	while (is_digit(*s))
+		s++;
+	return *s == '\0';
+}
+
+static const struct partition *partition_for(const char *region)
+{
+	size_t i, j;
+	if (!region)
+		return &partitions[0];
+	/* Explicitly listed regions first, as aws.partition() does: the -global pseudo-regions. */
+	for (i = 0; i < N_PARTITIONS; i++) {
+		size_t il = strlen(partitions[i].id);
+		if (strncmp(region, partitions[i].id, il) == 0 && strcmp(region + il, "-global") == 0)
+			return &partitions[i];
+	}
+	for (i = 0; i < N_PARTITIONS; i++)
+		for (j = 0; partitions[i].prefixes[j]; j++)
+			if (match_regex(partitions[i].prefixes[j], region))
+				return &partitions[i];
+	return &partitions[0];
+}
+
+const char *endpoint_partition_of_region(const char *region)
+{
+	return partition_for(region)->id;
+}
+
+/* Describe a byte for a message: 'x' or byte 0xNN. */
+static const char *describe_char(char *buf, size_t bufsz, char c)
+{
+	unsigned char u = (unsigned char)c;
+	if (u > 0x20 && u < 0x7f && u != '\'')
+		snprintf(buf, bufsz, "'%c'", c);
+	else
+		snprintf(buf, bufsz, "byte 0x%02x", u);
+	return buf;
+}
+
+int endpoint_validate_region(const char *region, char *err, size_t errsz)
+{
+	char cbuf[16];
+	size_t len, i;
+	if (!region || !*region) {
+		set_err(err, errsz, "Invalid Configuration: Missing Region");
+		return -1;
+	}
+	len = strnlen(region, REGION_MAX_LEN + 1);
+	for (i = 0; i < len; i++) {
+		char c = region[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+			/* Never echo the region itself: it may hold control bytes or be huge. */
+			set_err(err, errsz, "invalid region: %s at offset %zu; only a-z, 0-9 and '-' are allowed",
+				describe_char(cbuf, sizeof cbuf, c), i);
+			return -1;
+		}
+	}
+	if (len > REGION_MAX_LEN) {
+		set_err(err, errsz, "invalid region: longer than %d characters", REGION_MAX_LEN);
+		return -1;
+	}
+	if (region[0] == '-' || region[len - 1] == '-') {
+		set_err(err, errsz, "invalid region '%s': must not start or end with '-'", region);
+		return -1;
+	}
+	return 0;
+}
+
+/* Validate an endpoint override; on success *outlen is its length without trailing '/'. */
+static int check_override(const char *u, size_t *outlen, char *err, size_t errsz)
+{
+	char cbuf[16];
+	size_t len, i, schemelen;
+	const char *host, *hend, *p;
+
+	len = strlen(u);
+	if (len == 0) {
+		set_err(err, errsz, "invalid endpoint: empty");
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)u[i];
+		if (c <= 0x20 || c >= 0x7f) {
+			set_err(err, errsz, "invalid endpoint: %s at offset %zu (whitespace, control and non-ASCII bytes are not allowed)",
+				c == ' ' ? "space" : describe_char(cbuf, sizeof cbuf, (char)c), i);
+			return -1;
+		}
+	}
+	if (strncasecmp(u, "https://", 8) == 0)
+		schemelen = 8;
+	else if (strncasecmp(u, "http://", 7) == 0)
+		schemelen = 7;
+	else {
+		set_err(err, errsz, "invalid endpoint '%.200s': must start with http:// or https://", u);
+		return -1;
+	}
+	if (strpbrk(u, "?#")) {
+		set_err(err, errsz, "invalid endpoint '%.200s': a query or fragment is not allowed", u);
+		return -1;
+	}
+	host = u + schemelen;
+	hend = host + strcspn(host, "/");
+	for (p = host; p < hend; p++) {
+		if (*p == '@') {
+			set_err(err, errsz, "invalid endpoint: user information ('@') is not allowed");
+			return -1;
+		}
+	}
+	/* Host: [IPv6] or a name/IPv4 of [A-Za-z0-9.-_], then an optional :port. */
+	p = host;
+	if (*p == '[') {
+		p++;
+		while (p < hend && *p != ']') {
+			if (!(is_word(*p) || *p == ':' || *p == '.' || *p == '%')) {
+				set_err(err, errsz, "invalid endpoint '%.200s': bad character %s in IPv6 address", u,
+					describe_char(cbuf, sizeof cbuf, *p));
+				return -1;
+			}
+			p++;
+		}
+		if (p >= hend || p == host + 1) {
+			set_err(err, errsz, "invalid endpoint '%.200s': malformed IPv6 address", u);
+			return -1;
+		}
+		p++;
+	} else {
+		while (p < hend && *p != ':') {
+			if (!(is_word(*p) || *p == '.' || *p == '-')) {
+				set_err(err, errsz, "invalid endpoint '%.200s': bad character %s in host", u,
+					describe_char(cbuf, sizeof cbuf, *p));
+				return -1;
+			}
+			p++;
+		}
+		if (p == host) {
+			set_err(err, errsz, "invalid endpoint '%.200s': no host", u);
+			return -1;
+		}
+	}
+	if (p < hend) {
+		unsigned long port = 0;
+		const char *d;
+		if (*p != ':') {
+			set_err(err, errsz, "invalid endpoint '%.200s': unexpected text after host", u);
+			return -1;
+		}
+		d = ++p;
+		while (p < hend && is_digit(*p) && port <= 65535) {
+			port = port * 10 + (unsigned long)(*p - '0');
+			p++;
+		}
+		if (p == d || p != hend || port == 0 || port > 65535) {
+			set_err(err, errsz, "invalid endpoint '%.200s': port must be a number from 1 to 65535", u);
+			return -1;
+		}
+	}
+	while (len > (size_t)(hend - u) && u[len - 1] == '/')
+		len--;
+	*outlen = len;
+	return 0;
+}
+
+int endpoint_resolve(const struct endpoint_params *p, char *url, size_t urlsz, char *err, size_t errsz)
+{
+	const struct partition *part;
+	int n;
+
+	if (url && urlsz)
+		url[0] = '\0';
+	if (!p || !url || urlsz == 0) {
+		set_err(err, errsz, "internal error: endpoint_resolve called without parameters or buffer");
+		return -1;
+	}
+	if (p->endpoint_override) {
+		size_t len;
+		if (p->use_fips) {
+			set_err(err, errsz, "Invalid Configuration: FIPS and custom endpoint are not supported");
+			return -1;
+		}
+		if (p->use_dualstack) {
+			set_err(err, errsz, "Invalid Configuration: Dualstack and custom endpoint are not supported");
+			return -1;
+		}
+		/* Not needed for the URL, but it will be signed into the request: check it now. */
+		if (p->region && *p->region && endpoint_validate_region(p->region, err, errsz) != 0)
+			return -1;
+		if (check_override(p->endpoint_override, &len, err, errsz) != 0)
+			return -1;
+		if (len >= urlsz) {
+			set_err(err, errsz, "endpoint URL is too long (%zu characters, room for %zu)", len, urlsz - 1);
+			return -1;
+		}
+		memcpy(url, p->endpoint_override, len);
+		url[len] = '\0';
+		return 0;
+	}
+	if (endpoint_validate_region(p->region, err, errsz) != 0)
+		return -1;
+	part = partition_for(p->region);
+	n = snprintf(url, urlsz, "https://s3tables%s.%s.%s", p->use_fips ? "-fips" : "", p->region,
+		     p->use_dualstack ? part->dualstack_dns_suffix : part->dns_suffix);
+	if (n < 0 || (size_t)n >= urlsz) {
+		url[0] = '\0';
+		set_err(err, errsz, "endpoint URL is too long (%d characters, room for %zu)", n, urlsz - 1);
+		return -1;
+	}
+	return 0;
+}
+
+int endpoint_check_arn_partition(const char *arn_partition, const char *region, char *err, size_t errsz)
+{
+	const char *want;
+	if (!arn_partition || !*arn_partition) {
+		set_err(err, errsz, "ARN partition is empty");
+		return -1;
+	}
+	for (const char *c = arn_partition; *c; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-') || c - arn_partition >= 40) {
+			set_err(err, errsz, "ARN partition is not a partition name (a-z, 0-9, '-', at most 40 characters)");
+			return -1;
+		}
+	}
+	if (endpoint_validate_region(region, err, errsz) != 0)
+		return -1;
+	want = endpoint_partition_of_region(region);
+	if (strcmp(arn_partition, want) != 0) {
+		set_err(err, errsz,
+			"ARN partition '%.40s' does not match region '%s', which is in partition '%s'",
+			arn_partition, region, want);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,255 @@
+/* options.c - see options.h. */
+#include "config.h"
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+
+enum {
+	OPT_FIPS = 300,
+	OPT_DUALSTACK,
+	OPT_MAX_ATTEMPTS,
+	OPT_CA_FILE,
+	OPT_CA_PATH,
+	OPT_PROXY,
+};
+
+static const struct plugin_option common[] = {
+	{"table-arn", 'a', "ARN", "The table: arn:PARTITION:s3tables:REGION:ACCOUNT:bucket/BUCKET/table/TABLE-ID", 'a'},
+	{"table-bucket-arn", 'b', "ARN", "The table bucket, with --namespace and --table, to name the table instead of --table-arn", 'b'},
+	{"namespace", 'n', "NAMESPACE", "The table's namespace (with --table-bucket-arn)", 'n'},
+	{"table", 'N', "NAME", "The table's name (with --table-bucket-arn)", 'N'},
+	{"warning", 'w', "RANGE", NULL, 'w'},
+	{"critical", 'c', "RANGE", NULL, 'c'},
+	{"region", 'R', "REGION", "AWS region; default: the ARN's region, else AWS_REGION, AWS_DEFAULT_REGION, the profile", 'R'},
+	{"profile", 'P', "NAME", "AWS profile; default AWS_PROFILE, else 'default'", 'P'},
+	{"endpoint-url", 'E', "URL", "S3 Tables endpoint; default AWS_ENDPOINT_URL_S3TABLES, AWS_ENDPOINT_URL, else https://s3tables.REGION.DNS-SUFFIX", 'E'},
+	{"fips", 0, NULL, "Use the FIPS endpoint (also AWS_USE_FIPS_ENDPOINT=true)", OPT_FIPS},
+	{"dualstack", 0, NULL, "Use the dual-stack endpoint (also AWS_USE_DUALSTACK_ENDPOINT=true)", OPT_DUALSTACK},
+	{"timeout", 't', "SECONDS[:STATE]", "One deadline for the whole run (credentials, retries, request); default 10; on expiry STATE, default UNKNOWN", 't'},
+	{"max-attempts", 0, "N", "Attempts per request including the first; default AWS_MAX_ATTEMPTS, else 3", OPT_MAX_ATTEMPTS},
+	{"ca-file", 0, "FILE", "Trust these CA certificates; default AWS_CA_BUNDLE, else the system store", OPT_CA_FILE},
+	{"ca-path", 0, "DIR", "Trust the CA certificates in this hashed directory", OPT_CA_PATH},
+	{"proxy", 0, "URL", "Proxy for HTTPS; default: libcurl's https_proxy/no_proxy environment", OPT_PROXY},
+	{"verbose", 'v', NULL, "More detail, repeatable: -v request facts, -vv configuration resolution, -vvv HTTP trace on stderr (secrets redacted)", 'v'},
+	{"help", 'h', NULL, "Print this help and exit", 'h'},
+	{"version", 'V', NULL, "Print the version and exit", 'V'},
+};
+#define NCOMMON (sizeof common / sizeof common[0])
+
+static void print_option(const struct plugin_option *o, const char *help)
+{
+	char head[96];
+	int n;
+	if (o->short_name)
+		n = snprintf(head, sizeof head, " -%c, --%s", o->short_name, o->long_name);
+	else
+		n = snprintf(head, sizeof head, "     --%s", o->long_name);
+	if (o->arg_name && n > 0 && (size_t)n < sizeof head)
+		snprintf(head + n, sizeof head - (size_t)n, "=%s", o->arg_name);
+	printf("%s\n    %s\n", head, help);
+}
+
+static void print_help(const struct plugin_info *info)
+{
+	printf("%s (%s) %s\n", info->program, PACKAGE_NAME, PACKAGE_VERSION);
+	printf("%s\n\n", info->purpose);
+	printf("Usage:\n %s -a TABLE-ARN [options]\n %s -b BUCKET-ARN -n NAMESPACE -N TABLE [options]\n\n",
+	       info->program, info->program);
+	printf("Options:\n");
+	for (size_t i = 0; i < NCOMMON; i++) {
+		const struct plugin_option *o = &common[i];
+		if (o->key == 'w')
+			print_option(o, info->thresholds ? info->thresholds : "Warning range");
+		else if (o->key == 'c')
+			print_option(o, "Critical range, same syntax as --warning");
+		else
+			print_option(o, o->help);
+	}
+	for (size_t i = 0; i < info->noptions; i++)
+		print_option(&info->options[i], info->options[i].help);
+	printf("\nRanges:\n"
+	       " monitoring-plugins syntax: N means 0..N, N: means N or more, ~:N means N or less,\n"
+	       " N:M between N and M, @N:M alerts inside N..M; ends are inclusive. Durations take\n"
+	       " s, m, h or d on each end (-w 30m -c 2h); byte ranges take K, M, G or T (1024-based).\n");
+	if (info->notes)
+		printf("\n%s\n", info->notes);
+	printf("\nCredentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
+	       "AWS_SESSION_TOKEN). Nothing secret is ever printed, at any verbosity.\n");
+	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n");
+}
+
+int options_parse_state(const char *arg, enum mp_state *out, char *err, size_t errsz)
+{
+	if (state_parse(arg, out) == 0)
+		return 0;
+	snprintf(err, errsz, "'%s' is not a state (OK, WARNING, CRITICAL, UNKNOWN or 0-3)", arg);
+	return -1;
+}
+
+int options_parse_int(const char *arg, long min, long max, long *out, char *err, size_t errsz)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max) {
+		snprintf(err, errsz, "'%s' is not a whole number from %ld to %ld", arg, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_timeout(const char *arg, struct common_options *o, char *err, size_t errsz)
+{
+	char num[64];
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+	if (n == 0 || n >= sizeof num) {
+		snprintf(err, errsz, "'%s' is not SECONDS[:STATE]", arg);
+		return -1;
+	}
+	memcpy(num, arg, n);
+	num[n] = 0;
+	char *end;
+	errno = 0;
+	double t = strtod(num, &end);
+	if (errno || *end || !isfinite(t) || t <= 0 || t > 86400) {
+		snprintf(err, errsz, "'%s' is not a number of seconds between 0 and 86400", num);
+		return -1;
+	}
+	o->timeout = t;
+	if (colon)
+		return options_parse_state(colon + 1, &o->timeout_state, err, errsz);
+	return 0;
+}
+
+/* Find the table entry for a getopt return value. */
+static const struct plugin_option *lookup(const struct plugin_info *info, int key)
+{
+	for (size_t i = 0; i < NCOMMON; i++)
+		if (common[i].key == key)
+			return &common[i];
+	for (size_t i = 0; i < info->noptions; i++)
+		if (info->options[i].key == key)
+			return &info->options[i];
+	return NULL;
+}
+
+static int handle_common(int key, const char *arg, struct common_options *o, char *err, size_t errsz)
+{
+	long n;
+	switch (key) {
+	case 'a': o->table_arn = arg; return 0;
+	case 'b': o->bucket_arn = arg; return 0;
+	case 'n': o->namespace_name = arg; return 0;
+	case 'N': o->table_name = arg; return 0;
+	case 'R': o->region = arg; return 0;
+	case 'P': o->profile = arg; return 0;
+	case 'E': o->endpoint_url = arg; return 0;
+	case OPT_FIPS: o->fips = 1; return 0;
+	case OPT_DUALSTACK: o->dualstack = 1; return 0;
+	case OPT_CA_FILE: o->ca_file = arg; return 0;
+	case OPT_CA_PATH: o->ca_path = arg; return 0;
+	case OPT_PROXY: o->proxy = arg; return 0;
+	case 'v': o->verbose++; return 0;
+	case 't': return parse_timeout(arg, o, err, errsz);
+	case OPT_MAX_ATTEMPTS:
+		if (options_parse_int(arg, 1, 20, &n, err, errsz))
+			return -1;
+		o->max_attempts = (int)n;
+		return 0;
+	case 'w':
+		o->age.has_warning = 1;
+		return range_parse(arg, RANGE_DURATION, &o->age.warning, err, errsz);
+	case 'c':
+		o->age.has_critical = 1;
+		return range_parse(arg, RANGE_DURATION, &o->age.critical, err, errsz);
+	}
+	return 1; /* not a common option */
+}
+
+void options_parse(const struct plugin_info *info, int argc, char **argv, struct common_options *o)
+{
+	size_t total = NCOMMON + info->noptions;
+	struct option *longopts = calloc(total + 1, sizeof *longopts);
+	char shortopts[2 * NCOMMON + 2] = "+";
+	char err[512];
+
+	memset(o, 0, sizeof *o);
+	o->fips = o->dualstack = -1;
+	o->timeout = 10;
+	o->timeout_state = STATE_UNKNOWN;
+	if (!longopts)
+		output_die(info->check_name, STATE_UNKNOWN, "out of memory");
+
+	for (size_t i = 0; i < total; i++) {
+		const struct plugin_option *p = i < NCOMMON ? &common[i] : &info->options[i - NCOMMON];
+		longopts[i].name = p->long_name;
+		longopts[i].has_arg = p->arg_name ? required_argument : no_argument;
+		longopts[i].val = p->key;
+		if (p->short_name) {
+			size_t len = strlen(shortopts);
+			shortopts[len] = (char)p->short_name;
+			shortopts[len + 1] = 0;
+			if (p->arg_name)
+				strcat(shortopts, ":");
+		}
+	}
+
+	opterr = 0;
+	optind = 1;
+	for (;;) {
+		int prev = optind;
+		int key = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (key == -1)
+			break;
+		if (key == '?' || key == ':') {
+			const char *what = prev < argc ? argv[prev] : "?";
+			free(longopts);
+			if (optopt && lookup(info, optopt))
+				output_die(info->check_name, STATE_UNKNOWN, "option %s needs a value", what);
+			output_die(info->check_name, STATE_UNKNOWN, "unknown option %s (see --help)", what);
+		}
+		if (key == 'h') {
+			free(longopts);
+			print_help(info);
+			exit(0);
+		}
+		if (key == 'V') {
+			free(longopts);
+			printf("%s (%s) %s\n", info->program, PACKAGE_NAME, PACKAGE_VERSION);
+			exit(0);
+		}
+		err[0] = 0;
+		int rc = handle_common(key, optarg, o, err, sizeof err);
+		if (rc > 0)
+			rc = info->handle ? info->handle(info->ctx, key, optarg, err, sizeof err) : -1;
+		if (rc != 0) {
+			const struct plugin_option *p = lookup(info, key);
+			free(longopts);
+			output_die(info->check_name, STATE_UNKNOWN, "--%s: %s", p ? p->long_name : "?",
+				   err[0] ? err : "invalid value");
+		}
+	}
+	free(longopts);
+	if (optind < argc)
+		output_die(info->check_name, STATE_UNKNOWN, "unexpected argument '%s' (see --help)", argv[optind]);
+
+	int by_name = o->bucket_arn || o->namespace_name || o->table_name;
+	if (o->table_arn && by_name)
+		output_die(info->check_name, STATE_UNKNOWN,
+			   "give either --table-arn or --table-bucket-arn with --namespace and --table, not both");
+	if (!o->table_arn && !by_name)
+		output_die(info->check_name, STATE_UNKNOWN,
+			   "no table given: use --table-arn, or --table-bucket-arn with --namespace and --table");
+	if (by_name && !(o->bucket_arn && o->namespace_name && o->table_name))
+		output_die(info->check_name, STATE_UNKNOWN, "--table-bucket-arn, --namespace and --table go together; missing %s",
+			   !o->bucket_arn ? "--table-bucket-arn" : !o->namespace_name ? "--namespace" : "--table");
+}

@@ -1,0 +1,181 @@
+/* plugin.c - see plugin.h. */
+#include "plugin.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The last-resort timer's message, prepared before it can fire (async-signal-safe write). */
+static char alarm_message[256];
+static size_t alarm_message_len;
+static int alarm_state;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	ssize_t w = write(STDOUT_FILENO, alarm_message, alarm_message_len);
+	(void)w;
+	_exit(alarm_state);
+}
+
+static void arm_backstop(const struct plugin_run *r)
+{
+	double t = r->opts.timeout + 0.5;
+	char secs[64];
+	output_format_double(r->opts.timeout, secs, sizeof secs);
+	int n = snprintf(alarm_message, sizeof alarm_message, "S3TABLES %s %s - timed out after %s s\n",
+			 r->info->check_name, state_name(r->opts.timeout_state), secs);
+	alarm_message_len = n > 0 && (size_t)n < sizeof alarm_message ? (size_t)n : 0;
+	alarm_state = r->opts.timeout_state;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval it = {.it_value = {.tv_sec = (time_t)t, .tv_usec = (suseconds_t)((t - floor(t)) * 1e6)}};
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+void plugin_verbose(const struct plugin_run *r, int level, const char *fmt, ...)
+{
+	if (r->opts.verbose < level)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv)
+{
+	char err[768];
+	struct timespec ts;
+
+	memset(r, 0, sizeof *r);
+	r->info = info;
+	options_parse(info, argc, argv, &r->opts);
+	deadline_start(&r->deadline, r->opts.timeout);
+	arm_backstop(r);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	r->now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+
+	if (resolve_target(&r->opts, NULL, &r->target, err, sizeof err))
+		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
+	plugin_verbose(r, 2, "table %s; region %s (from %s); endpoint %s (from %s); max attempts %d",
+		       r->target.table_label, r->target.region, r->target.region_source,
+		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
+
+	struct creds_context cc = {.profile = r->opts.profile};
+	if (creds_resolve(&cc, &r->creds, err, sizeof err))
+		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
+	plugin_verbose(r, 1, "credentials from %s", r->creds.source);
+
+	struct http_options ho = {.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
+				  .proxy = r->target.proxy, .verbose = r->opts.verbose};
+	if (!(r->http = http_client_new(&ho, err, sizeof err))) {
+		creds_free(&r->creds);
+		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
+	}
+	r->client = (struct aws_client){
+		.http = r->http, .creds = &r->creds, .region = r->target.region, .service = "s3tables",
+		.endpoint_url = r->target.endpoint_url, .deadline = &r->deadline,
+		.max_attempts = r->target.max_attempts, .verbose = r->opts.verbose,
+	};
+	if (!(r->out = output_new(info->check_name))) {
+		creds_free(&r->creds);
+		http_client_free(r->http);
+		output_die(info->check_name, STATE_UNKNOWN, "out of memory");
+	}
+}
+
+static void release(struct plugin_run *r)
+{
+	creds_free(&r->creds);
+	http_client_free(r->http);
+	r->http = NULL;
+}
+
+_Noreturn void plugin_end(struct plugin_run *r)
+{
+	release(r);
+	output_exit(r->out);
+}
+
+static const char *plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+_Noreturn void plugin_fail(struct plugin_run *r, const char *operation, int outcome,
+			   const struct aws_result *res, enum mp_state not_found_state,
+			   const char *not_found_text)
+{
+	const char *name = r->info->check_name;
+	char desc[1400], secs[64];
+	int n = res->attempts;
+
+	release(r);
+	output_free(r->out);
+	switch (outcome) {
+	case AWS_API_ERROR:
+		aws_error_describe(&res->error, desc, sizeof desc);
+		if (strcmp(res->error.code, "NotFoundException") == 0 || res->http_status == 404)
+			output_die(name, not_found_state, "%s%s%s: %s", not_found_text ? not_found_text : "",
+				   not_found_text ? " - " : "", operation, desc);
+		output_die(name, STATE_UNKNOWN, "%s failed: %s after %d attempt%s", operation, desc, n, plural(n));
+	case AWS_TIMEOUT:
+		output_format_double(r->opts.timeout, secs, sizeof secs);
+		output_die(name, r->opts.timeout_state, "timed out after %s s during %s (%s; %d attempt%s)",
+			   secs, operation, res->message, n, plural(n));
+	case S3T_MALFORMED:
+		output_die(name, STATE_UNKNOWN, "%s returned a %s", operation, res->message);
+	default:
+		output_die(name, STATE_UNKNOWN, "%s failed: %s after %d attempt%s", operation, res->message, n,
+			   plural(n));
+	}
+}
+
+char *plugin_table_arn(struct plugin_run *r, enum mp_state not_found_state)
+{
+	if (r->target.by_arn) {
+		char *arn = strdup(r->opts.table_arn);
+		if (!arn)
+			output_die(r->info->check_name, STATE_UNKNOWN, "out of memory");
+		return arn;
+	}
+	struct s3t_table t;
+	struct aws_result res;
+	int rc = s3t_get_table(&r->client, NULL, r->target.bucket.bucket_arn, r->target.namespace_name,
+			       r->target.table_name, &t, &res);
+	plugin_verbose(r, 1, "GetTable: %d attempt%s", res.attempts, plural(res.attempts));
+	if (rc != AWS_OK) {
+		s3t_table_free(&t);
+		aws_result_free(&res);
+		plugin_fail(r, "GetTable", rc, &res, not_found_state, "table not found");
+	}
+	aws_result_free(&res);
+	struct arn check;
+	char why[256];
+	if (arn_parse_table(t.table_arn, &check, why, sizeof why)) {
+		s3t_table_free(&t);
+		release(r);
+		output_die(r->info->check_name, STATE_UNKNOWN, "GetTable returned a malformed response: tableARN: %s", why);
+	}
+	char *arn = t.table_arn;
+	t.table_arn = NULL;
+	s3t_table_free(&t);
+	return arn;
+}
+
+const char *plugin_range_text(const struct range *rg, int present, char *buf, size_t bufsz)
+{
+	if (!present || range_format(rg, buf, bufsz) != 0)
+		return NULL;
+	return buf;
+}

@@ -1,0 +1,152 @@
+/* resolve.c - see resolve.h. */
+#include "resolve.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "endpoint.h"
+
+static const char *env(const char *(*getenv_fn)(const char *), const char *name)
+{
+	const char *v = getenv_fn ? getenv_fn(name) : getenv(name);
+	return v && *v ? v : NULL;
+}
+
+/* AWS's boolean settings: "true"/"false", any case. */
+static int env_bool(const char *(*getenv_fn)(const char *), const char *name, int *out,
+		    char *err, size_t errsz)
+{
+	const char *v = env(getenv_fn, name);
+	*out = 0;
+	if (!v)
+		return 0;
+	if (strcasecmp(v, "true") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (strcasecmp(v, "false") == 0)
+		return 0;
+	snprintf(err, errsz, "%s='%s' is neither true nor false", name, v);
+	return -1;
+}
+
+int resolve_check_name(const char *what, const char *name, char *err, size_t errsz)
+{
+	size_t n = strlen(name);
+	if (n < 1 || n > 255) {
+		snprintf(err, errsz, "%s must be 1 to 255 characters long", what);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+			snprintf(err, errsz, "%s '%.64s' may only hold lowercase letters, digits and '_'", what, name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int resolve_target(const struct common_options *o, const char *(*getenv_fn)(const char *),
+		   struct target *t, char *err, size_t errsz)
+{
+	char why[384];
+	const struct arn *arn;
+	memset(t, 0, sizeof *t);
+
+	/* The table. */
+	if (o->table_arn) {
+		t->by_arn = 1;
+		if (arn_parse_table(o->table_arn, &t->table, why, sizeof why)) {
+			snprintf(err, errsz, "--table-arn: %s", why);
+			return -1;
+		}
+		if (arn_parse_bucket(t->table.bucket_arn, &t->bucket, why, sizeof why)) {
+			snprintf(err, errsz, "--table-arn: %s", why);
+			return -1;
+		}
+		arn = &t->table;
+		snprintf(t->table_label, sizeof t->table_label, "%s/%s", t->table.bucket, t->table.table_id);
+	} else {
+		if (arn_parse_bucket(o->bucket_arn, &t->bucket, why, sizeof why)) {
+			snprintf(err, errsz, "--table-bucket-arn: %s", why);
+			return -1;
+		}
+		if (resolve_check_name("--namespace", o->namespace_name, err, errsz) ||
+		    resolve_check_name("--table", o->table_name, err, errsz))
+			return -1;
+		t->namespace_name = o->namespace_name;
+		t->table_name = o->table_name;
+		arn = &t->bucket;
+		snprintf(t->table_label, sizeof t->table_label, "%s/%s.%s", t->bucket.bucket,
+			 o->namespace_name, o->table_name);
+	}
+
+	/* The region: the table lives in its ARN's region. */
+	const char *region = arn->region, *rsrc = "the ARN";
+	if (o->region) {
+		if (strcmp(o->region, arn->region) != 0) {
+			snprintf(err, errsz, "--region %s contradicts the ARN's region %s", o->region, arn->region);
+			return -1;
+		}
+		region = o->region;
+		rsrc = "--region";
+	}
+	snprintf(t->region, sizeof t->region, "%s", region);
+	snprintf(t->region_source, sizeof t->region_source, "%s", rsrc);
+	if (endpoint_check_arn_partition(arn->partition, t->region, why, sizeof why)) {
+		snprintf(err, errsz, "%s", why);
+		return -1;
+	}
+
+	/* The endpoint. */
+	struct endpoint_params ep = {.region = t->region};
+	int ignore_configured = 0;
+	if (env_bool(getenv_fn, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", &ignore_configured, err, errsz))
+		return -1;
+	const char *esrc = "partition rules";
+	if (o->endpoint_url) {
+		ep.endpoint_override = o->endpoint_url;
+		esrc = "--endpoint-url";
+	} else if (!ignore_configured && (ep.endpoint_override = env(getenv_fn, "AWS_ENDPOINT_URL_S3TABLES"))) {
+		esrc = "AWS_ENDPOINT_URL_S3TABLES";
+	} else if (!ignore_configured && (ep.endpoint_override = env(getenv_fn, "AWS_ENDPOINT_URL"))) {
+		esrc = "AWS_ENDPOINT_URL";
+	}
+	if (o->fips > 0)
+		ep.use_fips = 1;
+	else if (env_bool(getenv_fn, "AWS_USE_FIPS_ENDPOINT", &ep.use_fips, err, errsz))
+		return -1;
+	if (o->dualstack > 0)
+		ep.use_dualstack = 1;
+	else if (env_bool(getenv_fn, "AWS_USE_DUALSTACK_ENDPOINT", &ep.use_dualstack, err, errsz))
+		return -1;
+	if (endpoint_resolve(&ep, t->endpoint_url, sizeof t->endpoint_url, why, sizeof why)) {
+		snprintf(err, errsz, "endpoint (%s): %s", esrc, why);
+		return -1;
+	}
+	snprintf(t->endpoint_source, sizeof t->endpoint_source, "%s", esrc);
+
+	/* Attempts per request. */
+	t->max_attempts = 3;
+	if (o->max_attempts > 0) {
+		t->max_attempts = o->max_attempts;
+	} else if (env(getenv_fn, "AWS_MAX_ATTEMPTS")) {
+		long n;
+		if (options_parse_int(env(getenv_fn, "AWS_MAX_ATTEMPTS"), 1, 20, &n, why, sizeof why)) {
+			snprintf(err, errsz, "AWS_MAX_ATTEMPTS: %s", why);
+			return -1;
+		}
+		t->max_attempts = (int)n;
+	}
+
+	/* Trust store. */
+	t->ca_file = o->ca_file;
+	t->ca_path = o->ca_path;
+	if (!t->ca_file && !t->ca_path)
+		t->ca_file = env(getenv_fn, "AWS_CA_BUNDLE");
+	t->proxy = o->proxy;
+	return 0;
+}

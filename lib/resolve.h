@@ -1,0 +1,54 @@
+/*
+ * resolve.h - turn the command line and the environment into one target:
+ * which table, which region, which endpoint, how many attempts, which trust
+ * store.
+ *
+ * Contract: resolve_target() applies the precedence the spec and the AWS SDKs
+ * use and validates everything before any network traffic:
+ *   table     --table-arn, or --table-bucket-arn + --namespace + --table
+ *             (ARNs, namespace and table names checked against the model);
+ *   region    --region, the ARN's region, AWS_REGION, AWS_DEFAULT_REGION
+ *             (a --region that contradicts the ARN is an error, and so is an
+ *             ARN partition that does not own the region);
+ *   endpoint  --endpoint-url, AWS_ENDPOINT_URL_S3TABLES, AWS_ENDPOINT_URL
+ *             (both ignored when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true),
+ *             else the partition's rule (--fips/--dualstack or
+ *             AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT);
+ *   attempts  --max-attempts, AWS_MAX_ATTEMPTS, else 3;
+ *   trust     --ca-file / --ca-path, AWS_CA_BUNDLE, else the system store.
+ * On failure it returns -1 with a reason naming the option or variable. The
+ * environment is read through getenv_fn (NULL = getenv) so tests can inject
+ * one. Strings in struct target either live in it or point into the options.
+ */
+#ifndef S3T_RESOLVE_H
+#define S3T_RESOLVE_H
+
+#include <stddef.h>
+
+#include "arn.h"
+#include "options.h"
+
+struct target {
+	int by_arn;                 /* 1: --table-arn; 0: bucket + namespace + name */
+	struct arn table;           /* valid when by_arn */
+	struct arn bucket;          /* always valid */
+	const char *namespace_name; /* NULL when by_arn (resolve with GetTable) */
+	const char *table_name;
+	char table_label[320];      /* what the output calls the table */
+	char region[64];
+	char endpoint_url[1024];
+	char endpoint_source[64];   /* "--endpoint-url", "AWS_ENDPOINT_URL", "partition rules" ... */
+	char region_source[64];
+	int max_attempts;
+	const char *ca_file;
+	const char *ca_path;
+	const char *proxy;
+};
+
+int resolve_target(const struct common_options *opts, const char *(*getenv_fn)(const char *),
+		   struct target *out, char *err, size_t errsz);
+
+/* Namespace and table names: 1..255 of [0-9a-z_] (the model's pattern). */
+int resolve_check_name(const char *what, const char *name, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,708 @@
+/*
+ * sigv4.c - AWS Signature Version 4, Authorization-header mode.
+ * See sigv4.h for the contract. Rules follow botocore's SigV4Auth and
+ * aws-c-auth (checked against the aws-c-auth v4 suite in tests/data/sigv4).
+ */
+#include "sigv4.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+/* Growable string buffer; an allocation failure is sticky (oom). */
+struct sb {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static void sb_putn(struct sb *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 128;
+		while (cap < b->len + n + 1) {
+			if (cap > SIZE_MAX / 2) {
+				b->oom = 1;
+				return;
+			}
+			cap *= 2;
+		}
+		char *np = realloc(b->p, cap);
+		if (!np) {
+			b->oom = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_puts(struct sb *b, const char *s) { sb_putn(b, s, strlen(s)); }
+static void sb_putc(struct sb *b, char c) { sb_putn(b, &c, 1); }
+
+/* Returns the string (caller frees) or NULL on OOM; the buffer is reset. */
+static char *sb_take(struct sb *b)
+{
+	char *p = NULL;
+	if (!b->oom) {
+		if (!b->p)
+			sb_putn(b, "", 0);
+		if (!b->oom) {
+			p = b->p;
+			b->p = NULL;
+		}
+	}
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->oom = 0;
+	return p;
+}
+
+static void sb_discard(struct sb *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static int is_unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+static void uri_encode_into(struct sb *b, const char *s, size_t n, int encode_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (is_unreserved(c) || (c == '/' && !encode_slash)) {
+			sb_putc(b, (char)c);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 0xf] };
+			sb_putn(b, e, 3);
+		}
+	}
+}
+
+static void hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode s[0..n) into out (at least n bytes). A '%' not followed by two
+ * hex digits stays literal. '+' stays '+'. Returns the decoded length. */
+static size_t uri_decode(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+		if (s[i] == '%' && i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	return o;
+}
+
+static int has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* printable ASCII, no space, none of the bytes in `bad` */
+static int is_simple_token(const char *s, const char *bad)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c <= 0x20 || c >= 0x7f || strchr(bad, c))
+			return 0;
+	}
+	return 1;
+}
+
+/* RFC 7230 token characters, for header names and the method. */
+static int is_http_token(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", c)))
+			return 0;
+	}
+	return 1;
+}
+
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* ---- public helpers ----------------------------------------------------- */
+
+char *sigv4_uri_encode(const char *in, int encode_slash)
+{
+	struct sb b = { 0 };
+	if (!in)
+		return NULL;
+	uri_encode_into(&b, in, strlen(in), encode_slash);
+	return sb_take(&b);
+}
+
+void sigv4_hex_sha256(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	static const unsigned char empty = 0;
+	if (!data)
+		data = &empty; /* only valid with len == 0 */
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
+		out[0] = '\0';
+		return;
+	}
+	hex_encode(md, 32, out);
+}
+
+void sigv4_result_free(struct sigv4_result *res)
+{
+	if (!res)
+		return;
+	free(res->canonical_request);
+	free(res->string_to_sign);
+	free(res->authorization);
+	res->canonical_request = res->string_to_sign = res->authorization = NULL;
+}
+
+/* ---- canonical URI ------------------------------------------------------ */
+
+/* botocore normalize_url_path/remove_dot_segments. path starts with '/'. */
+static char *normalize_path(const char *path)
+{
+	size_t n = strlen(path), nseg = 0;
+	struct seg { const char *p; size_t len; } *segs;
+	struct sb b = { 0 };
+
+	segs = calloc(n / 2 + 2, sizeof(*segs));
+	if (!segs)
+		return NULL;
+	for (const char *p = path; *p;) {
+		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == 0 || (len == 1 && p[0] == '.')) {
+			/* skip */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (nseg)
+				nseg--;
+		} else {
+			segs[nseg].p = p;
+			segs[nseg].len = len;
+			nseg++;
+		}
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	sb_putc(&b, '/');
+	for (size_t i = 0; i < nseg; i++) {
+		if (i)
+			sb_putc(&b, '/');
+		sb_putn(&b, segs[i].p, segs[i].len);
+	}
+	if (nseg && n && path[n - 1] == '/')
+		sb_putc(&b, '/');
+	free(segs);
+	return sb_take(&b);
+}
+
+/* ---- canonical query ---------------------------------------------------- */
+
+struct qpair {
+	char *key;  /* encoded */
+	char *val;  /* encoded */
+};
+
+static int qpair_cmp(const void *a, const void *b)
+{
+	const struct qpair *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : strcmp(x->val, y->val);
+}
+
+static char *encode_component(const char *s, size_t n)
+{
+	struct sb b = { 0 };
+	char *dec = malloc(n + 1);
+	if (!dec)
+		return NULL;
+	size_t dn = uri_decode(s, n, dec);
+	uri_encode_into(&b, dec, dn, 1);
+	free(dec);
+	if (!b.p && !b.oom)
+		sb_putn(&b, "", 0);
+	return sb_take(&b);
+}
+
+/* Returns the canonical query string (possibly ""), NULL on OOM. */
+static char *canonical_query(const char *query)
+{
+	struct qpair *pairs = NULL;
+	size_t npairs = 0, maxpairs = 1;
+	struct sb b = { 0 };
+	char *res = NULL;
+
+	if (!query)
+		query = "";
+	for (const char *p = query; *p; p++)
+		if (*p == '&')
+			maxpairs++;
+	pairs = calloc(maxpairs, sizeof(*pairs));
+	if (!pairs)
+		return NULL;
+
+	for (const char *p = query; *p;) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		if (len) {
+			const char *eq = memchr(p, '=', len);
+			size_t klen = eq ? (size_t)(eq - p) : len;
+			pairs[npairs].key = encode_component(p, klen);
+			pairs[npairs].val = eq ? encode_component(eq + 1, len - klen - 1) : strdup("");
+			npairs++;
+			if (!pairs[npairs - 1].key || !pairs[npairs - 1].val)
+				goto out;
+		}
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+	qsort(pairs, npairs, sizeof(*pairs), qpair_cmp);
+	sb_putn(&b, "", 0);
+	for (size_t i = 0; i < npairs; i++) {
+		if (i)
+			sb_putc(&b, '&');
+		sb_puts(&b, pairs[i].key);
+		sb_putc(&b, '=');
+		sb_puts(&b, pairs[i].val);
+	}
+	res = sb_take(&b);
+out:
+	for (size_t i = 0; i < npairs; i++) {
+		free(pairs[i].key);
+		free(pairs[i].val);
+	}
+	free(pairs);
+	sb_discard(&b);
+	return res;
+}
+
+/* ---- canonical headers -------------------------------------------------- */
+
+struct hdr {
+	char *name;  /* lowercase */
+	char *value; /* trimmed, whitespace collapsed */
+	size_t idx;  /* input order, for a stable sort */
+};
+
+static int hdr_cmp(const void *a, const void *b)
+{
+	const struct hdr *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static char *lower_dup(const char *s)
+{
+	char *d = strdup(s);
+	if (d)
+		for (char *p = d; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+	return d;
+}
+
+static char *canon_value(const char *v)
+{
+	size_t n = strlen(v), o = 0;
+	char *d = malloc(n + 1);
+	int pending_space = 0;
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (is_ws(v[i])) {
+			pending_space = o > 0;
+			continue;
+		}
+		if (pending_space)
+			d[o++] = ' ';
+		pending_space = 0;
+		d[o++] = v[i];
+	}
+	d[o] = '\0';
+	return d;
+}
+
+static int add_hdr(struct hdr *h, size_t *n, const char *name, const char *value)
+{
+	h[*n].idx = *n;
+	h[*n].name = lower_dup(name);
+	h[*n].value = canon_value(value);
+	(*n)++;
+	return h[*n - 1].name && h[*n - 1].value ? 0 : -1;
+}
+
+/* ---- signing ------------------------------------------------------------ */
+
+static int hmac256(const void *key, size_t keylen, const void *data, size_t len, unsigned char out[32])
+{
+	unsigned int outlen = 0;
+	if (keylen > INT_MAX)
+		return -1;
+	if (!HMAC(EVP_sha256(), key, (int)keylen, data, len, out, &outlen) || outlen != 32)
+		return -1;
+	return 0;
+}
+
+static int validate(const struct sigv4_request *req, const struct sigv4_credentials *creds,
+		    const struct sigv4_params *params, char *err, size_t errsz)
+{
+	if (!req || !creds || !params) {
+		set_err(err, errsz, "sigv4: missing request, credentials or parameters");
+		return -1;
+	}
+	if (!is_http_token(req->method)) {
+		set_err(err, errsz, "sigv4: missing or invalid HTTP method");
+		return -1;
+	}
+	if (!req->path || req->path[0] != '/' || has_ctl(req->path) || strpbrk(req->path, "?#")) {
+		set_err(err, errsz, "sigv4: request path must start with '/' and contain no query, "
+				    "fragment or control characters");
+		return -1;
+	}
+	if (req->query && has_ctl(req->query)) {
+		set_err(err, errsz, "sigv4: query string contains control characters");
+		return -1;
+	}
+	if (req->nheaders && !req->headers) {
+		set_err(err, errsz, "sigv4: headers array is NULL");
+		return -1;
+	}
+	if (!req->body && req->body_len) {
+		set_err(err, errsz, "sigv4: body is NULL but body_len is not 0");
+		return -1;
+	}
+	if (!is_simple_token(creds->access_key_id, "/,=")) {
+		set_err(err, errsz, "sigv4: missing or invalid access key id");
+		return -1;
+	}
+	if (!creds->secret_access_key || !*creds->secret_access_key) {
+		set_err(err, errsz, "sigv4: missing secret access key");
+		return -1;
+	}
+	if (creds->session_token && (!*creds->session_token || has_ctl(creds->session_token))) {
+		set_err(err, errsz, "sigv4: session token is empty or contains control characters");
+		return -1;
+	}
+	if (!is_simple_token(params->region, "/,=")) {
+		set_err(err, errsz, "sigv4: missing or invalid region");
+		return -1;
+	}
+	if (!is_simple_token(params->service, "/,=")) {
+		set_err(err, errsz, "sigv4: missing or invalid service name");
+		return -1;
+	}
+	int have_host = 0;
+	for (size_t i = 0; i < req->nheaders; i++) {
+		const char *name = req->headers[i].name, *value = req->headers[i].value;
+		if (!is_http_token(name)) {
+			set_err(err, errsz, "sigv4: header %zu has a missing or invalid name", i);
+			return -1;
+		}
+		if (!value) {
+			set_err(err, errsz, "sigv4: header '%s' has no value (NULL)", name);
+			return -1;
+		}
+		for (const char *p = value; *p; p++) {
+			unsigned char c = (unsigned char)*p;
+			if ((c < 0x20 && !is_ws(*p)) || c == 0x7f) {
+				set_err(err, errsz, "sigv4: header '%s' value contains control characters", name);
+				return -1;
+			}
+		}
+		if (!strcasecmp(name, "host")) {
+			const char *p = value;
+			while (is_ws(*p))
+				p++;
+			if (!*p) {
+				set_err(err, errsz, "sigv4: Host header is empty");
+				return -1;
+			}
+			have_host = 1;
+		} else if (!strcasecmp(name, "x-amz-date") || !strcasecmp(name, "authorization") ||
+			   (creds->session_token && !strcasecmp(name, "x-amz-security-token")) ||
+			   (params->sign_content_sha256 && !strcasecmp(name, "x-amz-content-sha256"))) {
+			set_err(err, errsz, "sigv4: header '%s' is added by the signer; do not pass it", name);
+			return -1;
+		}
+	}
+	if (!have_host) {
+		set_err(err, errsz, "sigv4: a Host header is required");
+		return -1;
+	}
+	return 0;
+}
+
+int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *creds,
+	       const struct sigv4_params *params, struct sigv4_result *out,
+	       char *err, size_t errsz)
+{
+	struct tm tm;
+	char date8[9];
+	char *path = NULL, *uri = NULL, *query = NULL, *signed_headers = NULL;
+	char *canonical = NULL, *sts = NULL, *auth = NULL, *kbuf = NULL;
+	struct hdr *hdrs = NULL;
+	size_t nh = 0;
+	struct sb b = { 0 };
+	unsigned char k1[32], k2[32], md[32];
+	char creq_hash[65];
+	int rc = -1;
+
+	set_err(err, errsz, "sigv4: ok");
+	if (!out) {
+		set_err(err, errsz, "sigv4: missing result");
+		return -1;
+	}
+	memset(out, 0, sizeof(*out));
+	if (validate(req, creds, params, err, errsz) < 0)
+		return -1;
+
+	if (!gmtime_r(&params->now, &tm) || tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
+		set_err(err, errsz, "sigv4: signing time out of range");
+		return -1;
+	}
+	if (strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm) != 16) {
+		memset(out, 0, sizeof(*out));
+		set_err(err, errsz, "sigv4: signing time out of range");
+		return -1;
+	}
+	memcpy(date8, out->amz_date, 8);
+	date8[8] = '\0';
+
+	sigv4_hex_sha256(req->body, req->body_len, out->payload_hash);
+	if (strlen(out->payload_hash) != 64) {
+		set_err(err, errsz, "sigv4: SHA-256 failed");
+		goto fail;
+	}
+
+	/* canonical URI */
+	path = params->normalize_path ? normalize_path(req->path) : strdup(req->path);
+	if (!path)
+		goto oom;
+	if (params->double_encode_path) {
+		uri = sigv4_uri_encode(path, 0);
+		if (!uri)
+			goto oom;
+	} else {
+		uri = path;
+		path = NULL;
+	}
+
+	query = canonical_query(req->query);
+	if (!query)
+		goto oom;
+
+	/* canonical headers */
+	hdrs = calloc(req->nheaders + 3, sizeof(*hdrs));
+	if (!hdrs)
+		goto oom;
+	for (size_t i = 0; i < req->nheaders; i++)
+		if (add_hdr(hdrs, &nh, req->headers[i].name, req->headers[i].value) < 0)
+			goto oom;
+	if (add_hdr(hdrs, &nh, "x-amz-date", out->amz_date) < 0)
+		goto oom;
+	if (creds->session_token && add_hdr(hdrs, &nh, "x-amz-security-token", creds->session_token) < 0)
+		goto oom;
+	if (params->sign_content_sha256 && add_hdr(hdrs, &nh, "x-amz-content-sha256", out->payload_hash) < 0)
+		goto oom;
+	qsort(hdrs, nh, sizeof(*hdrs), hdr_cmp);
+
+	{
+		struct sb sh = { 0 };
+		sb_puts(&b, req->method);
+		sb_putc(&b, '\n');
+		sb_puts(&b, uri);
+		sb_putc(&b, '\n');
+		sb_puts(&b, query);
+		sb_putc(&b, '\n');
+		for (size_t i = 0; i < nh; i++) {
+			if (i && !strcmp(hdrs[i].name, hdrs[i - 1].name)) {
+				sb_putc(&b, ',');
+				sb_puts(&b, hdrs[i].value);
+				continue;
+			}
+			if (i) {
+				sb_putc(&b, '\n');
+				sb_putc(&sh, ';');
+			}
+			sb_puts(&b, hdrs[i].name);
+			sb_putc(&b, ':');
+			sb_puts(&b, hdrs[i].value);
+			sb_puts(&sh, hdrs[i].name);
+		}
+		sb_puts(&b, "\n\n");
+		signed_headers = sb_take(&sh);
+		if (!signed_headers)
+			goto oom;
+		sb_puts(&b, signed_headers);
+		sb_putc(&b, '\n');
+		sb_puts(&b, out->payload_hash);
+		canonical = sb_take(&b);
+		if (!canonical)
+			goto oom;
+	}
+
+	sigv4_hex_sha256(canonical, strlen(canonical), creq_hash);
+	if (strlen(creq_hash) != 64) {
+		set_err(err, errsz, "sigv4: SHA-256 failed");
+		goto fail;
+	}
+	sb_puts(&b, SIGV4_ALGORITHM "\n");
+	sb_puts(&b, out->amz_date);
+	sb_putc(&b, '\n');
+	sb_puts(&b, date8);
+	sb_putc(&b, '/');
+	sb_puts(&b, params->region);
+	sb_putc(&b, '/');
+	sb_puts(&b, params->service);
+	sb_puts(&b, "/aws4_request\n");
+	sb_puts(&b, creq_hash);
+	sts = sb_take(&b);
+	if (!sts)
+		goto oom;
+
+	/* signing key: HMAC chain over "AWS4" + secret */
+	{
+		size_t slen = strlen(creds->secret_access_key);
+		kbuf = malloc(slen + 5);
+		if (!kbuf)
+			goto oom;
+		memcpy(kbuf, "AWS4", 4);
+		memcpy(kbuf + 4, creds->secret_access_key, slen + 1);
+		if (hmac256(kbuf, slen + 4, date8, 8, k1) < 0 ||
+		    hmac256(k1, 32, params->region, strlen(params->region), k2) < 0 ||
+		    hmac256(k2, 32, params->service, strlen(params->service), k1) < 0 ||
+		    hmac256(k1, 32, "aws4_request", 12, k2) < 0 ||
+		    hmac256(k2, 32, sts, strlen(sts), md) < 0) {
+			set_err(err, errsz, "sigv4: HMAC-SHA256 failed");
+			goto fail;
+		}
+		hex_encode(md, 32, out->signature);
+	}
+
+	sb_puts(&b, SIGV4_ALGORITHM " Credential=");
+	sb_puts(&b, creds->access_key_id);
+	sb_putc(&b, '/');
+	sb_puts(&b, date8);
+	sb_putc(&b, '/');
+	sb_puts(&b, params->region);
+	sb_putc(&b, '/');
+	sb_puts(&b, params->service);
+	sb_puts(&b, "/aws4_request, SignedHeaders=");
+	sb_puts(&b, signed_headers);
+	sb_puts(&b, ", Signature=");
+	sb_puts(&b, out->signature);
+	auth = sb_take(&b);
+	if (!auth)
+		goto oom;
+
+	out->canonical_request = canonical;
+	out->string_to_sign = sts;
+	out->authorization = auth;
+	canonical = sts = auth = NULL;
+	set_err(err, errsz, "sigv4: ok");
+	rc = 0;
+	goto done;
+
+oom:
+	set_err(err, errsz, "sigv4: out of memory");
+fail:
+	memset(out, 0, sizeof(*out));
+done:
+	OPENSSL_cleanse(k1, sizeof(k1));
+	OPENSSL_cleanse(k2, sizeof(k2));
+	OPENSSL_cleanse(md, sizeof(md));
+	if (kbuf) {
+		OPENSSL_cleanse(kbuf, strlen(kbuf));
+		free(kbuf);
+	}
+	for (size_t i = 0; i < nh; i++) {
+		/* the security token is a secret too: wipe the canonical copy */
+		if (hdrs[i].value)
+			OPENSSL_cleanse(hdrs[i].value, strlen(hdrs[i].value));
+		free(hdrs[i].name);
+		free(hdrs[i].value);
+	}
+	free(hdrs);
+	sb_discard(&b);
+	free(path);
+	free(uri);
+	free(query);
+	free(signed_headers);
+	free(canonical);
+	free(sts);
+	free(auth);
+	return rc;
+}

@@ -1,0 +1,61 @@
+#!/bin/sh
+# The project's one test command (see README): installs missing build
+# dependencies, bootstraps, then builds and runs the whole suite twice
+# (build/: plain; build-asan/: AddressSanitizer + UndefinedBehaviorSanitizer),
+# checks `make distcheck`, and ends with "N passed, N failed".
+# Set S3T_SKIP_ASAN=1 or S3T_SKIP_DISTCHECK=1 to shorten a local run.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+. "$top/tools/deps.sh"
+s3t_ensure_deps || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0 failed=0 skipped=0
+# Add the counts of one build directory's test-suite.log; a stage that could
+# not even build counts as one failure.
+tally() {
+	log="$1/test-suite.log"
+	PASS=0 FAIL=0 ERROR=0 XPASS=0 SKIP=0 XFAIL=0
+	if [ ! -f "$log" ]; then failed=$((failed + 1)); return; fi
+	eval "$(awk '/^# (PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):/ { gsub(":", "", $2); printf "%s=%d\n", $2, $3 }' "$log")"
+	passed=$((passed + PASS + XFAIL)); failed=$((failed + FAIL + ERROR + XPASS)); skipped=$((skipped + SKIP))
+}
+
+run_build() { # dir, extra CFLAGS
+	dir="$1"; cflags="$2"
+	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || return 1
+	"$top/configure" -q CFLAGS="$cflags" >configure.out 2>&1 || { cat configure.out; cd "$top"; return 1; }
+	make -j2 -s >make.out 2>&1 || { cat make.out; cd "$top"; return 1; }
+	# -Wall -Wextra must stay silent: a warning fails the run.
+	if grep -E 'warning:' make.out; then echo "FAIL: compiler warnings in $dir"; failed=$((failed + 1)); fi
+	make -j2 check; rc=$?
+	cd "$top"; return $rc
+}
+
+autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; echo "0 passed, 1 failed"; exit 1; }
+
+echo "=== plain build (build/) ==="
+run_build build "-O2 -g"
+tally build
+
+if [ "${S3T_SKIP_ASAN:-0}" != 1 ]; then
+	echo "=== AddressSanitizer + UBSan build (build-asan/) ==="
+	run_build build-asan "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+	tally build-asan
+fi
+
+if [ "${S3T_SKIP_DISTCHECK:-0}" != 1 ]; then
+	echo "=== make distcheck ==="
+	if (cd build && make -s distcheck >distcheck.out 2>&1); then
+		passed=$((passed + 1)); echo "PASS: make distcheck"
+	else
+		tail -40 build/distcheck.out; failed=$((failed + 1)); echo "FAIL: make distcheck"
+	fi
+fi
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
