@@ -149,7 +149,7 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 					&res->error);
 			http_response_free(&resp);
 			res->outcome = AWS_API_ERROR;
-			retryable = retry_is_retryable(res->http_status, res->error.code, 0);
+			retryable = retry_is_retryable(res->http_status, res->error.code, RETRY_TRANSPORT_NONE);
 		} else {
 			http_response_free(&resp);
 			if (c->verbose >= 1)
@@ -161,16 +161,15 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 			}
 			snprintf(res->message, sizeof res->message, "%s", err);
 			res->outcome = AWS_TRANSPORT;
-			retryable = http_is_retryable_result(hr);
+			retryable = retry_is_retryable(0, NULL, http_is_retryable_result(hr) ? RETRY_TRANSPORT_TRANSIENT
+										      : RETRY_TRANSPORT_FATAL);
 		}
 		if (!retryable || n >= c->max_attempts)
 			return res->outcome;
-		double backoff = retry_backoff_seconds(n, rnd());
-		double left = deadline_remaining(c->deadline);
-		if (backoff >= left) {
-			/* Sleeping would cross the deadline: give up with the last error. */
+		/* Never sleep past the deadline: report the last real error instead. */
+		double backoff = retry_sleep_within(retry_backoff_seconds(n, rnd()), deadline_remaining(c->deadline));
+		if (backoff < 0)
 			return res->outcome;
-		}
 		if (c->verbose >= 1)
 			fprintf(stderr, "retrying in %.3f s\n", backoff);
 		zzz(backoff);

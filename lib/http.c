@@ -476,7 +476,7 @@ enum http_result http_get(struct http_client *c, const char *url, const char *co
 	}
 	h = c->curl;
 	if (url_hostport(url, hostport, sizeof(hostport), scheme, sizeof(scheme)) != 0) {
-		seterr(err, errsz, "malformed URL");
+		seterr(err, errsz, "malformed or unsupported URL");
 		return HTTP_ERR_OTHER;
 	}
 	if (strcasecmp(scheme, "https") != 0 && strcasecmp(scheme, "http") != 0) {

@@ -947,6 +947,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.request.do_handshake()
         super().setup()
 
+    def version_string(self):
+        return self.server_version
+
     def log_message(self, fmt, *args):  # quiet
         pass
 

@@ -1,0 +1,229 @@
+"""Shared machinery for the end-to-end tests (not a test itself).
+
+Starts the simulated S3 Tables endpoint over HTTPS on loopback with a
+throwaway CA, runs the built plugins against it, and reports TAP. Each
+plugin run is checked for the invariants every run must keep: exit code
+0-3, a first line in the spec's format, no sanitizer report, no secret in
+stdout or stderr, perfdata that Icinga 2's parser accepts.
+
+Environment: S3T_SRCDIR / S3T_BUILDDIR (set by `make check`), and
+S3T_VALGRIND=1 to run every plugin under valgrind (errors fail the test).
+"""
+import atexit
+import itertools
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+SRCDIR = os.environ.get("S3T_SRCDIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILDDIR = os.environ.get("S3T_BUILDDIR") or os.path.join(SRCDIR, "build")
+SIM = os.path.join(SRCDIR, "tests", "sim", "s3tables_sim.py")
+GENCA = os.path.join(SRCDIR, "tests", "sim", "gen-test-ca.sh")
+
+ACCESS_KEY = "AKIDEXAMPLE"
+SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+SESSION_TOKEN = "FQoGZXIvYXdzE-session-token-for-tests-0123456789SECRETTOKEN"
+ACCOUNT = "111122223333"
+BUCKET_ARN = "arn:aws:s3tables:us-east-1:%s:bucket/sim-bucket" % ACCOUNT
+
+_count = 0
+_failed = 0
+_nonce = itertools.count(1)
+
+
+def ok(cond, name, diag=None):
+    global _count, _failed
+    _count += 1
+    if not cond:
+        _failed += 1
+    print("%sok %d - %s" % ("" if cond else "not ", _count, name))
+    if not cond and diag:
+        for line in str(diag).splitlines():
+            print("#   " + line)
+    sys.stdout.flush()
+    return cond
+
+
+def is_(got, want, name):
+    return ok(got == want, name, "got:      %r\nexpected: %r" % (got, want))
+
+
+def like(got, pattern, name):
+    return ok(got is not None and re.search(pattern, got) is not None, name,
+              "got:      %r\npattern:  %r" % (got, pattern))
+
+
+def done():
+    print("1..%d" % _count)
+    sys.exit(1 if _failed or _count == 0 else 0)
+
+
+def table_arn(scenario, region="us-east-1"):
+    """A table ARN that selects a simulator scenario, with a fresh nonce."""
+    return "arn:aws:s3tables:%s:%s:bucket/sim-bucket/table/%s__n%d" % (
+        region, ACCOUNT, scenario, next(_nonce))
+
+
+def fresh(scenario):
+    """A table name that selects a scenario, with a fresh nonce."""
+    return "%s__n%d" % (scenario, next(_nonce))
+
+
+class Simulator:
+    def __init__(self, extra_args=()):
+        self.dir = tempfile.mkdtemp(prefix="s3t-e2e-")
+        atexit.register(shutil.rmtree, self.dir, True)
+        subprocess.run(["sh", GENCA, self.dir], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        self.ca = os.path.join(self.dir, "ca.pem")
+        self.capath = os.path.join(self.dir, "capath")
+        self.log = os.path.join(self.dir, "requests.log")
+        port_file = os.path.join(self.dir, "port")
+        self.proc = subprocess.Popen(
+            [sys.executable, SIM, "--cert", os.path.join(self.dir, "server.pem"),
+             "--key", os.path.join(self.dir, "server.key"), "--port", "0",
+             "--port-file", port_file, "--log", self.log, "--lifetime", "900",
+             "--credentials", "%s:%s" % (ACCESS_KEY, SECRET_KEY),
+             "--credentials", "ASIATEMPEXAMPLE:tempsecretEXAMPLEKEY0123456789abcdefghij:" + SESSION_TOKEN]
+            + list(extra_args),
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "sim.err"), "w"))
+        atexit.register(self.stop)
+        for _ in range(200):
+            if os.path.exists(port_file) and open(port_file).read().strip():
+                break
+            if self.proc.poll() is not None:
+                raise RuntimeError("simulator exited: " + open(os.path.join(self.dir, "sim.err")).read())
+            time.sleep(0.05)
+        self.port = int(open(port_file).read().strip())
+        self.url = "https://127.0.0.1:%d" % self.port
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    def requests(self, needle=None):
+        """Logged requests, optionally only those whose path or query contains needle."""
+        out = []
+        if not os.path.exists(self.log):
+            return out
+        with open(self.log) as f:
+            for line in f:
+                line = line.strip()
+                if not line:
+                    continue
+                rec = json.loads(line)
+                text = (rec.get("path") or "") + "?" + (rec.get("query") or "")
+                if needle is None or needle in text or needle.replace(":", "%3A").replace("/", "%2F") in text:
+                    out.append(rec)
+        return out
+
+
+# Icinga 2's PerfdataValue::Parse, condensed: label (optionally quoted), '=',
+# a decimal value with an optional unit, then up to four ';'-separated decimals
+# or ranges. Anything else makes Icinga log "invalid perfdata".
+_PERF_ITEM = re.compile(
+    r"""^(?:'[^']+'|[^'= ]+)=(-?\d+(?:\.\d+)?)([a-zA-Z%]*)"""
+    r"""(?:;([~@0-9.:-]*)(?:;([~@0-9.:-]*)(?:;(-?[0-9.]*)(?:;(-?[0-9.]*))?)?)?)?$""")
+_PERF_SPLIT = re.compile(r"""(?:'[^']*'|[^ ])+""")
+ICINGA_UNITS = {"", "s", "ms", "us", "%", "B", "KB", "MB", "GB", "TB", "c"}
+
+
+class Result:
+    def __init__(self, rc, out, err, elapsed):
+        self.rc, self.out, self.err, self.elapsed = rc, out, err, elapsed
+        lines = out.split("\n")
+        self.first = lines[0]
+        self.long = [l for l in lines[1:] if l != ""]
+        if " | " in self.first:
+            self.summary, self.perftext = self.first.split(" | ", 1)
+        else:
+            self.summary, self.perftext = self.first, ""
+        self.perf = {}
+        for item in _PERF_SPLIT.findall(self.perftext):
+            label, _, rest = item.rpartition("=") if item.startswith("'") else item.partition("=")
+            self.perf[label.strip("'")] = rest
+
+    def value(self, label):
+        """Numeric value of a perfdata item (without unit), or None."""
+        raw = self.perf.get(label)
+        if raw is None:
+            return None
+        m = re.match(r"-?\d+(?:\.\d+)?", raw)
+        return m.group(0) if m else None
+
+    def __repr__(self):
+        return "rc=%s\nstdout:\n%s\nstderr:\n%s" % (self.rc, self.out, self.err[-2000:])
+
+
+def perfdata_problems(perftext):
+    probs = []
+    for item in _PERF_SPLIT.findall(perftext):
+        m = _PERF_ITEM.match(item)
+        if not m:
+            probs.append("unparseable: %r" % item)
+        elif m.group(2) not in ICINGA_UNITS:
+            probs.append("unknown unit in %r" % item)
+    return probs
+
+
+def run(plugin, args, sim=None, env=None, timeout=30, creds=True, check_invariants=True, name=""):
+    exe = os.path.join(BUILDDIR, "plugins", plugin)
+    cmd = [exe] + list(args)
+    if sim is not None:
+        cmd += ["--endpoint-url", sim.url, "--ca-file", sim.ca]
+    if os.environ.get("S3T_VALGRIND") == "1":
+        cmd = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+               "--errors-for-leak-kinds=definite,indirect"] + cmd
+    e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    e["HOME"] = os.environ.get("S3T_TEST_HOME", "/nonexistent")
+    if creds:
+        e["AWS_ACCESS_KEY_ID"] = ACCESS_KEY
+        e["AWS_SECRET_ACCESS_KEY"] = SECRET_KEY
+    e.update(env or {})
+    start = time.monotonic()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, timeout=timeout)
+    r = Result(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"),
+               time.monotonic() - start)
+    if check_invariants:
+        invariants(r, plugin, name or " ".join(args[:2]))
+    return r
+
+
+CHECK_NAMES = {"check_s3tables_replication": "REPLICATION",
+               "check_s3tables_expiration": "EXPIRATION",
+               "check_s3tables_maintenance": "MAINTENANCE"}
+
+
+def invariants(r, plugin, name):
+    """What every run must keep, whatever the scenario. Silent when all hold."""
+    problems = []
+    if r.rc not in (0, 1, 2, 3):
+        problems.append("exit code %s outside 0-3" % r.rc)
+    states = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
+    prefix = "S3TABLES %s %s" % (CHECK_NAMES[plugin], states.get(r.rc, "?"))
+    if not (r.first == prefix or r.first.startswith(prefix + " - ")):
+        problems.append("first line does not start with %r" % prefix)
+    for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:", "==ERROR", "definitely lost"):
+        if marker in r.err:
+            problems.append("sanitizer/valgrind report on stderr: %s" % marker)
+    for secret in (SECRET_KEY, SESSION_TOKEN, "tempsecretEXAMPLEKEY0123456789abcdefghij"):
+        if secret in r.out or secret in r.err:
+            problems.append("a secret appears in the output")
+    if r.first.count("|") > 1:
+        problems.append("more than one '|' on the first line")
+    for l in r.long:
+        if "|" in l:
+            problems.append("'|' in long output: %r" % l)
+    problems += perfdata_problems(r.perftext)
+    if problems:
+        ok(False, "%s: run invariants" % name, "\n".join(problems) + "\n" + repr(r))
