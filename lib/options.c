@@ -60,7 +60,7 @@ static void print_help(const struct plugin_info *info)
 {
 	printf("%s (%s) %s\n", info->program, PACKAGE_NAME, PACKAGE_VERSION);
 	printf("%s\n\n", info->purpose);
-	printf("Usage:\n %s -a TABLE-ARN [options]\n %s -b BUCKET-ARN -n NAMESPACE -N TABLE [options]\n\n",
+	printf("Usage: %s -a TABLE-ARN [options]\n  or:  %s -b BUCKET-ARN -n NAMESPACE -N TABLE [options]\n\n",
 	       info->program, info->program);
 	printf("Options:\n");
 	for (size_t i = 0; i < NCOMMON; i++) {
