@@ -56,6 +56,10 @@ static json_object *parse_object(const char *body, size_t len, char *err, size_t
 		snprintf(err, errsz, "response body is not valid JSON (truncated)");
 		return NULL;
 	}
+	if (jerr == json_tokener_success && !root) {
+		snprintf(err, errsz, "response body is a JSON null, expected an object");
+		return NULL;
+	}
 	if (jerr != json_tokener_success || !root) {
 		json_object_put(root);
 		snprintf(err, errsz, "response body is not valid JSON (%s)", json_tokener_error_desc(jerr));
@@ -150,8 +154,9 @@ static int get_int64(json_object *obj, const char *where, const char *key, int *
 	if (rc <= 0)
 		return rc;
 	int64_t n = json_object_get_int64(v);
-	/* json-c keeps values above INT64_MAX as unsigned; the model's Long cannot hold them. */
-	if (n == INT64_MAX && json_object_get_uint64(v) > (uint64_t)INT64_MAX) {
+	/* json-c keeps values above INT64_MAX as unsigned; the model's Long cannot hold them.
+	 * Below INT64_MIN it saturates silently, so INT64_MIN itself cannot be trusted. */
+	if ((n == INT64_MAX && json_object_get_uint64(v) > (uint64_t)INT64_MAX) || n == INT64_MIN) {
 		snprintf(err, errsz, "%s%s: value out of the 64-bit range", where, key);
 		return -1;
 	}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The project's one test command (see README): installs missing build
 # dependencies, bootstraps, then builds and runs the whole suite twice
-# (build/: plain; build-asan/: AddressSanitizer + UndefinedBehaviorSanitizer),
+# (build/: plain, gcc; build-asan/: clang with AddressSanitizer and
+# UndefinedBehaviorSanitizer),
 # checks `make distcheck`, and ends with "N passed, N failed".
 # Set S3T_SKIP_ASAN=1 or S3T_SKIP_DISTCHECK=1 to shorten a local run.
 set -u
@@ -21,10 +22,10 @@ tally() {
 	passed=$((passed + PASS + XFAIL)); failed=$((failed + FAIL + ERROR + XPASS)); skipped=$((skipped + SKIP))
 }
 
-run_build() { # dir, extra CFLAGS
-	dir="$1"; cflags="$2"
+run_build() { # dir, compiler, extra CFLAGS
+	dir="$1"; cc="$2"; cflags="$3"
 	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || return 1
-	"$top/configure" -q CFLAGS="$cflags" >configure.out 2>&1 || { cat configure.out; cd "$top"; return 1; }
+	"$top/configure" -q CC="$cc" CFLAGS="$cflags" >configure.out 2>&1 || { cat configure.out; cd "$top"; return 1; }
 	make -j2 -s >make.out 2>&1 || { cat make.out; cd "$top"; return 1; }
 	# -Wall -Wextra must stay silent: a warning fails the run.
 	if grep -E 'warning:' make.out; then echo "FAIL: compiler warnings in $dir"; failed=$((failed + 1)); fi
@@ -34,13 +35,14 @@ run_build() { # dir, extra CFLAGS
 
 autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; echo "0 passed, 1 failed"; exit 1; }
 
-echo "=== plain build (build/) ==="
-run_build build "-O2 -g"
+echo "=== plain build with gcc (build/) ==="
+run_build build gcc "-O2 -g"
 tally build
 
 if [ "${S3T_SKIP_ASAN:-0}" != 1 ]; then
-	echo "=== AddressSanitizer + UBSan build (build-asan/) ==="
-	run_build build-asan "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+	# clang here, so both compilers must stay warning-free.
+	echo "=== AddressSanitizer + UBSan build with clang (build-asan/) ==="
+	run_build build-asan clang "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
 	tally build-asan
 fi
 
