@@ -446,7 +446,7 @@ static int parse_raw(const char *text, size_t len, const char *label, struct sec
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
 		pos += n + (nl ? 1 : 0);
 		lineno++;
-		if (n && s[n - 1] == '\r')
+		if (nl && n && s[n - 1] == '\r') /* Rust str::lines(): only "\r\n" ends a line */
 			n--;
 		if (n > AWS_CONFIG_MAX_LINE) {
 			set_err(err, errsz, "%s, line %zu: line longer than %u bytes (%zu bytes)", label, lineno,

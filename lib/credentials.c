@@ -31,6 +31,28 @@ void creds_free(struct creds *c)
 	memset(c, 0, sizeof *c);
 }
 
+int creds_set(struct creds *out, const char *access_key_id, const char *secret_access_key,
+	      const char *session_token, double expiration, const char *source)
+{
+	memset(out, 0, sizeof *out);
+	out->access_key_id = strdup(access_key_id ? access_key_id : "");
+	out->secret_access_key = strdup(secret_access_key ? secret_access_key : "");
+	out->session_token = session_token && *session_token ? strdup(session_token) : NULL;
+	if (!out->access_key_id || !out->secret_access_key || (session_token && *session_token && !out->session_token)) {
+		creds_free(out);
+		return -1;
+	}
+	out->expiration = expiration;
+	snprintf(out->source, sizeof out->source, "%s", source ? source : "");
+	return 0;
+}
+
+int creds_copy(struct creds *dst, const struct creds *src)
+{
+	return creds_set(dst, src->access_key_id, src->secret_access_key, src->session_token,
+			 src->expiration, src->source);
+}
+
 enum creds_status creds_from_environment(const struct creds_context *ctx, struct creds *out,
 					 char *err, size_t errsz)
 {

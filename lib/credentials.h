@@ -29,19 +29,49 @@ struct creds {
 
 enum creds_status { CREDS_FOUND, CREDS_NOT_CONFIGURED, CREDS_BROKEN };
 
+struct aws_config;
+struct deadline;
+struct http_client;
+
 struct creds_context {
 	/* Environment lookup; NULL means getenv(3). */
 	const char *(*getenv_fn)(const char *name);
-	const char *profile;   /* --profile, or NULL */
+	const char *profile;              /* --profile, or NULL (then AWS_PROFILE, else "default") */
+	const struct aws_config *config;  /* the parsed shared config/credentials files, or NULL */
+	struct http_client *http;         /* for STS, container and instance metadata requests */
+	const struct deadline *deadline;  /* the run's single deadline; every source stays inside it */
+	const char *region;               /* the run's region (STS regional endpoint) */
+	double now;                       /* wall clock, Unix seconds (expiry decisions) */
+	int verbose;                      /* >= 2: say which sources were considered, on stderr */
+	int no_cache;                     /* --no-credential-cache */
+	const char *cache_dir;            /* NULL: the default per-user cache directory */
 };
+
+/* Copy src's strings into *dst (all or nothing). 0, or -1 when out of memory. */
+int creds_copy(struct creds *dst, const struct creds *src);
+
+/* Set *out from three strings (token and source may be NULL/""). 0, or -1 when out of memory. */
+int creds_set(struct creds *out, const char *access_key_id, const char *secret_access_key,
+	      const char *session_token, double expiration, const char *source);
 
 /* 0 and *out filled, or -1 with the reason (no credentials, or a broken source). */
 int creds_resolve(const struct creds_context *ctx, struct creds *out, char *err, size_t errsz);
 
 void creds_free(struct creds *c);
 
-/* The individual providers, exposed for the unit tests. */
+/*
+ * The individual providers, in chain order, each in its own file. They all
+ * take the same arguments and answer FOUND / NOT_CONFIGURED / BROKEN.
+ */
 enum creds_status creds_from_environment(const struct creds_context *ctx, struct creds *out,
-					 char *err, size_t errsz);
+					 char *err, size_t errsz);           /* credentials.c */
+enum creds_status creds_from_profile(const struct creds_context *ctx, struct creds *out,
+				     char *err, size_t errsz);               /* creds_profile.c */
+enum creds_status creds_from_web_identity_env(const struct creds_context *ctx, struct creds *out,
+					      char *err, size_t errsz);      /* creds_sts.c */
+enum creds_status creds_from_container(const struct creds_context *ctx, struct creds *out,
+				       char *err, size_t errsz);             /* creds_container.c */
+enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds *out,
+				  char *err, size_t errsz);                  /* creds_imds.c */
 
 #endif

@@ -460,6 +460,16 @@ static void curl_reason(struct http_client *c, CURLcode rc, char *buf, size_t bu
 enum http_result http_get(struct http_client *c, const char *url, const char *const *headers,
 			  const struct deadline *dl, struct http_response *out, char *err, size_t errsz)
 {
+	struct http_request_spec spec = {.method = "GET", .url = url, .headers = headers};
+	return http_request(c, &spec, dl, out, err, errsz);
+}
+
+enum http_result http_request(struct http_client *c, const struct http_request_spec *spec,
+			      const struct deadline *dl, struct http_response *out, char *err, size_t errsz)
+{
+	const char *url = spec ? spec->url : NULL;
+	const char *const *headers = spec ? spec->headers : NULL;
+	const char *method = spec && spec->method ? spec->method : "GET";
 	char hostport[280], scheme[16], reason[CURL_ERROR_SIZE];
 	struct curl_slist *list = NULL;
 	struct transfer t = { 0 };
@@ -502,6 +512,9 @@ enum http_result http_get(struct http_client *c, const char *url, const char *co
 	long ms = (long)(remaining * 1000.0); /* rounds down: never past the deadline */
 	if (remaining > 86400.0)
 		ms = 86400L * 1000L;
+	/* A caller may want a shorter limit (e.g. the metadata service), never a longer one. */
+	if (spec->max_seconds > 0 && spec->max_seconds * 1000.0 < (double)ms)
+		ms = (long)(spec->max_seconds * 1000.0);
 	if (ms < 1) {
 		curl_slist_free_all(list);
 		seterr(err, errsz, "deadline reached before the request to %s could start", hostport);
@@ -512,7 +525,15 @@ enum http_result http_get(struct http_client *c, const char *url, const char *co
 	t.out = out;
 	c->errbuf[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	if (strcmp(method, "GET") == 0) {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	} else {
+		/* POST and PUT carry a (possibly empty) in-memory body. */
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)spec->body_len);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, spec->body ? spec->body : "");
+		if (strcmp(method, "POST") != 0)
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	}
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ms);
@@ -522,6 +543,8 @@ enum http_result http_get(struct http_client *c, const char *url, const char *co
 
 	rc = curl_easy_perform(h);
 
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, (char *)NULL);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, (void *)NULL);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, (void *)NULL);

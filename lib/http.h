@@ -82,6 +82,21 @@ struct http_client;
 struct http_client *http_client_new(const struct http_options *opts, char *err, size_t errsz);
 enum http_result http_get(struct http_client *c, const char *url, const char *const *headers,
 			  const struct deadline *dl, struct http_response *out, char *err, size_t errsz);
+/*
+ * The general form: method "GET", "POST" or "PUT" (a body, possibly empty, is sent for the
+ * latter two), and max_seconds > 0 to cap this request below what is left of the deadline
+ * (e.g. short metadata-service timeouts). Everything else is as for http_get().
+ */
+struct http_request_spec {
+	const char *method;
+	const char *url;
+	const char *const *headers;
+	const void *body;
+	size_t body_len;
+	double max_seconds;
+};
+enum http_result http_request(struct http_client *c, const struct http_request_spec *spec,
+			      const struct deadline *dl, struct http_response *out, char *err, size_t errsz);
 void http_response_free(struct http_response *r);
 void http_client_free(struct http_client *c);
 int http_is_retryable_result(enum http_result r);

@@ -72,6 +72,23 @@ static json_object *parse_object(const char *body, size_t len, char *err, size_t
 		snprintf(err, errsz, "response body has data after the JSON document");
 		return NULL;
 	}
+	/* Then strictly: no comments, single quotes or other json-c leniencies. */
+	json_tokener *strict = json_tokener_new_ex(64);
+	if (!strict) {
+		json_object_put(root);
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(strict, JSON_TOKENER_STRICT);
+	json_object *check = json_tokener_parse_ex(strict, body, (int)end);
+	jerr = json_tokener_get_error(strict);
+	json_tokener_free(strict);
+	json_object_put(check);
+	if (jerr != json_tokener_success) {
+		json_object_put(root);
+		snprintf(err, errsz, "response body is not strict JSON (%s)", json_tokener_error_desc(jerr));
+		return NULL;
+	}
 	if (!json_object_is_type(root, json_type_object)) {
 		snprintf(err, errsz, "response body is a JSON %s, expected an object", type_name(root));
 		json_object_put(root);
