@@ -18,6 +18,7 @@ enum {
 	OPT_CA_FILE,
 	OPT_CA_PATH,
 	OPT_PROXY,
+	OPT_NO_CREDENTIAL_CACHE,
 };
 
 static const struct plugin_option common[] = {
@@ -37,6 +38,7 @@ static const struct plugin_option common[] = {
 	{"ca-file", 0, "FILE", "Trust these CA certificates; default AWS_CA_BUNDLE, else the system store", OPT_CA_FILE},
 	{"ca-path", 0, "DIR", "Trust the CA certificates in this hashed directory", OPT_CA_PATH},
 	{"proxy", 0, "URL", "Proxy for HTTPS; default: libcurl's https_proxy/no_proxy environment", OPT_PROXY},
+	{"no-credential-cache", 0, NULL, "Do not reuse temporary credentials cached on disk between runs", OPT_NO_CREDENTIAL_CACHE},
 	{"verbose", 'v', NULL, "More detail, repeatable: -v request facts, -vv configuration resolution, -vvv HTTP trace on stderr (secrets redacted)", 'v'},
 	{"help", 'h', NULL, "Print this help and exit", 'h'},
 	{"version", 'V', NULL, "Print the version and exit", 'V'},
@@ -158,6 +160,7 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 	case OPT_CA_FILE: o->ca_file = arg; return 0;
 	case OPT_CA_PATH: o->ca_path = arg; return 0;
 	case OPT_PROXY: o->proxy = arg; return 0;
+	case OPT_NO_CREDENTIAL_CACHE: o->no_credential_cache = 1; return 0;
 	case 'v': o->verbose++; return 0;
 	case 't': return parse_timeout(arg, o, err, errsz);
 	case OPT_MAX_ATTEMPTS:

@@ -57,6 +57,7 @@ struct common_options {
 	enum mp_state timeout_state;
 	int max_attempts;      /* 0 when not given */
 	int verbose;
+	int no_credential_cache;
 	struct thresholds age; /* -w/-c, durations in seconds */
 };
 

@@ -1,6 +1,8 @@
 /* plugin.c - see plugin.h. */
 #include "plugin.h"
 
+#include "aws_config.h"
+
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -52,6 +54,15 @@ void plugin_verbose(const struct plugin_run *r, int level, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static void release(struct plugin_run *r)
+{
+	creds_free(&r->creds);
+	http_client_free(r->http);
+	r->http = NULL;
+	aws_config_free(r->config);
+	r->config = NULL;
+}
+
 void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv)
 {
 	char err[768];
@@ -65,41 +76,55 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	clock_gettime(CLOCK_REALTIME, &ts);
 	r->now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 
-	if (resolve_target(&r->opts, NULL, &r->target, err, sizeof err))
+	/* The shared config files: a file that exists but cannot be read or parsed stops the run. */
+	char config_path[4096], credentials_path[4096];
+	if (aws_config_paths(NULL, config_path, sizeof config_path, credentials_path, sizeof credentials_path,
+			     err, sizeof err) == 0) {
+		r->config = aws_config_load(config_path, credentials_path, err, sizeof err);
+		if (!r->config)
+			output_die(info->check_name, STATE_UNKNOWN, "AWS config: %s", err);
+	}
+	r->profile = aws_config_profile_name_from(r->opts.profile, NULL);
+	if (resolve_target_with_config(&r->opts, NULL, r->config, r->profile, &r->target, err, sizeof err)) {
+		aws_config_free(r->config);
 		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
+	}
 	plugin_verbose(r, 2, "table %s; region %s (from %s); endpoint %s (from %s); max attempts %d",
 		       r->target.table_label, r->target.region, r->target.region_source,
 		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
 
-	struct creds_context cc = {.profile = r->opts.profile};
-	if (creds_resolve(&cc, &r->creds, err, sizeof err))
-		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
-	plugin_verbose(r, 1, "credentials from %s", r->creds.source);
-
 	struct http_options ho = {.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
 				  .proxy = r->target.proxy, .verbose = r->opts.verbose};
 	if (!(r->http = http_client_new(&ho, err, sizeof err))) {
-		creds_free(&r->creds);
+		aws_config_free(r->config);
 		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
 	}
+
+	struct creds_context cc = {.profile = r->opts.profile, .config = r->config, .http = r->http,
+				   .deadline = &r->deadline, .region = r->target.region, .now = r->now,
+				   .verbose = r->opts.verbose, .no_cache = r->opts.no_credential_cache};
+	if (creds_resolve(&cc, &r->creds, err, sizeof err)) {
+		release(r);
+		if (deadline_expired(&r->deadline)) {
+			char secs[64];
+			output_format_double(r->opts.timeout, secs, sizeof secs);
+			output_die(info->check_name, r->opts.timeout_state, "timed out after %s s while finding credentials: %s",
+				   secs, err);
+		}
+		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
+	}
+	plugin_verbose(r, 1, "credentials from %s", r->creds.source);
 	r->client = (struct aws_client){
 		.http = r->http, .creds = &r->creds, .region = r->target.region, .service = "s3tables",
 		.endpoint_url = r->target.endpoint_url, .deadline = &r->deadline,
 		.max_attempts = r->target.max_attempts, .verbose = r->opts.verbose,
 	};
 	if (!(r->out = output_new(info->check_name))) {
-		creds_free(&r->creds);
-		http_client_free(r->http);
+		release(r);
 		output_die(info->check_name, STATE_UNKNOWN, "out of memory");
 	}
 }
 
-static void release(struct plugin_run *r)
-{
-	creds_free(&r->creds);
-	http_client_free(r->http);
-	r->http = NULL;
-}
 
 _Noreturn void plugin_end(struct plugin_run *r)
 {

@@ -22,6 +22,7 @@
 #define S3T_PLUGIN_H
 
 #include "aws_client.h"
+#include "aws_config.h"
 #include "credentials.h"
 #include "deadline.h"
 #include "http.h"
@@ -39,6 +40,8 @@ struct plugin_run {
 	struct http_client *http;
 	struct aws_client client;
 	struct output *out;
+	struct aws_config *config;  /* the shared config files (possibly empty) */
+	const char *profile;        /* the profile in use */
 	double now;                 /* wall clock at the start, for ages */
 };
 

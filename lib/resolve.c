@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aws_config.h"
 #include "endpoint.h"
 
 static const char *env(const char *(*getenv_fn)(const char *), const char *name)
@@ -51,6 +52,38 @@ int resolve_check_name(const char *what, const char *name, char *err, size_t err
 
 int resolve_target(const struct common_options *o, const char *(*getenv_fn)(const char *),
 		   struct target *t, char *err, size_t errsz)
+{
+	return resolve_target_with_config(o, getenv_fn, NULL, NULL, t, err, errsz);
+}
+
+/* A profile setting, or NULL (no config, no such key, or empty). */
+static const char *prof(const struct aws_config *cfg, const char *profile, const char *key)
+{
+	const char *v = cfg && profile ? aws_config_get(cfg, profile, key) : NULL;
+	return v && *v ? v : NULL;
+}
+
+/* A boolean profile setting ("true"/"false"); -1 with err on anything else. */
+static int prof_bool(const struct aws_config *cfg, const char *profile, const char *key, int *out,
+		     char *err, size_t errsz)
+{
+	const char *v = prof(cfg, profile, key);
+	if (!v)
+		return 0;
+	if (strcasecmp(v, "true") == 0)
+		*out = 1;
+	else if (strcasecmp(v, "false") == 0)
+		*out = 0;
+	else {
+		snprintf(err, errsz, "profile '%s': %s = '%.32s' is neither true nor false", profile, key, v);
+		return -1;
+	}
+	return 0;
+}
+
+int resolve_target_with_config(const struct common_options *o, const char *(*getenv_fn)(const char *),
+			       const struct aws_config *cfg, const char *profile,
+			       struct target *t, char *err, size_t errsz)
 {
 	char why[384];
 	const struct arn *arn;
@@ -104,8 +137,14 @@ int resolve_target(const struct common_options *o, const char *(*getenv_fn)(cons
 	/* The endpoint. */
 	struct endpoint_params ep = {.region = t->region};
 	int ignore_configured = 0;
-	if (env_bool(getenv_fn, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", &ignore_configured, err, errsz))
+	if (prof_bool(cfg, profile, "ignore_configured_endpoint_urls", &ignore_configured, err, errsz))
 		return -1;
+	if (env(getenv_fn, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") &&
+	    env_bool(getenv_fn, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", &ignore_configured, err, errsz))
+		return -1;
+	/* The profile's [services NAME] section, s3tables = / endpoint_url = ... */
+	const char *services = prof(cfg, profile, "services");
+	const char *svc_url = services && cfg ? aws_config_services_get(cfg, services, "s3tables", "endpoint_url") : NULL;
 	const char *esrc = "partition rules";
 	if (o->endpoint_url) {
 		ep.endpoint_override = o->endpoint_url;
@@ -114,14 +153,26 @@ int resolve_target(const struct common_options *o, const char *(*getenv_fn)(cons
 		esrc = "AWS_ENDPOINT_URL_S3TABLES";
 	} else if (!ignore_configured && (ep.endpoint_override = env(getenv_fn, "AWS_ENDPOINT_URL"))) {
 		esrc = "AWS_ENDPOINT_URL";
+	} else if (!ignore_configured && svc_url && *svc_url) {
+		ep.endpoint_override = svc_url;
+		esrc = "the profile's services section";
+	} else if (!ignore_configured && (ep.endpoint_override = prof(cfg, profile, "endpoint_url"))) {
+		esrc = "the profile's endpoint_url";
 	}
+	/* Option, then environment, then profile. */
 	if (o->fips > 0)
 		ep.use_fips = 1;
-	else if (env_bool(getenv_fn, "AWS_USE_FIPS_ENDPOINT", &ep.use_fips, err, errsz))
+	else if (env(getenv_fn, "AWS_USE_FIPS_ENDPOINT")) {
+		if (env_bool(getenv_fn, "AWS_USE_FIPS_ENDPOINT", &ep.use_fips, err, errsz))
+			return -1;
+	} else if (prof_bool(cfg, profile, "use_fips_endpoint", &ep.use_fips, err, errsz))
 		return -1;
 	if (o->dualstack > 0)
 		ep.use_dualstack = 1;
-	else if (env_bool(getenv_fn, "AWS_USE_DUALSTACK_ENDPOINT", &ep.use_dualstack, err, errsz))
+	else if (env(getenv_fn, "AWS_USE_DUALSTACK_ENDPOINT")) {
+		if (env_bool(getenv_fn, "AWS_USE_DUALSTACK_ENDPOINT", &ep.use_dualstack, err, errsz))
+			return -1;
+	} else if (prof_bool(cfg, profile, "use_dualstack_endpoint", &ep.use_dualstack, err, errsz))
 		return -1;
 	if (endpoint_resolve(&ep, t->endpoint_url, sizeof t->endpoint_url, why, sizeof why)) {
 		snprintf(err, errsz, "endpoint (%s): %s", esrc, why);
@@ -133,13 +184,17 @@ int resolve_target(const struct common_options *o, const char *(*getenv_fn)(cons
 	t->max_attempts = 3;
 	if (o->max_attempts > 0) {
 		t->max_attempts = o->max_attempts;
-	} else if (env(getenv_fn, "AWS_MAX_ATTEMPTS")) {
+	} else {
+		const char *v = env(getenv_fn, "AWS_MAX_ATTEMPTS"), *what = "AWS_MAX_ATTEMPTS";
+		if (!v && (v = prof(cfg, profile, "max_attempts")))
+			what = "the profile's max_attempts";
 		long n;
-		if (options_parse_int(env(getenv_fn, "AWS_MAX_ATTEMPTS"), 1, 20, &n, why, sizeof why)) {
-			snprintf(err, errsz, "AWS_MAX_ATTEMPTS: %s", why);
+		if (v && options_parse_int(v, 1, 20, &n, why, sizeof why)) {
+			snprintf(err, errsz, "%s: %s", what, why);
 			return -1;
 		}
-		t->max_attempts = (int)n;
+		if (v)
+			t->max_attempts = (int)n;
 	}
 
 	/* Trust store. */
@@ -147,6 +202,8 @@ int resolve_target(const struct common_options *o, const char *(*getenv_fn)(cons
 	t->ca_path = o->ca_path;
 	if (!t->ca_file && !t->ca_path)
 		t->ca_file = env(getenv_fn, "AWS_CA_BUNDLE");
+	if (!t->ca_file && !t->ca_path)
+		t->ca_file = prof(cfg, profile, "ca_bundle");
 	t->proxy = o->proxy;
 	return 0;
 }

@@ -16,6 +16,8 @@
  *             AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT);
  *   attempts  --max-attempts, AWS_MAX_ATTEMPTS, else 3;
  *   trust     --ca-file / --ca-path, AWS_CA_BUNDLE, else the system store.
+ * resolve_target_with_config() adds the profile of the shared config files
+ * as the last source of each setting.
  * On failure it returns -1 with a reason naming the option or variable. The
  * environment is read through getenv_fn (NULL = getenv) so tests can inject
  * one. Strings in struct target either live in it or point into the options.
@@ -47,6 +49,17 @@ struct target {
 
 int resolve_target(const struct common_options *opts, const char *(*getenv_fn)(const char *),
 		   struct target *out, char *err, size_t errsz);
+
+/*
+ * The same, with the shared config files' profile as the last source of each
+ * setting: endpoint ([services] s3tables endpoint_url, then endpoint_url,
+ * unless ignore_configured_endpoint_urls), use_fips_endpoint,
+ * use_dualstack_endpoint, max_attempts, ca_bundle. cfg may be NULL.
+ */
+struct aws_config;
+int resolve_target_with_config(const struct common_options *opts, const char *(*getenv_fn)(const char *),
+			       const struct aws_config *cfg, const char *profile,
+			       struct target *out, char *err, size_t errsz);
 
 /* Namespace and table names: 1..255 of [0-9a-z_] (the model's pattern). */
 int resolve_check_name(const char *what, const char *name, char *err, size_t errsz);

@@ -164,8 +164,8 @@ int main(int argc, char **argv)
 			 "is UNKNOWN. A last run time in the future counts as age 0 (clock skew is noted).\n"
 			 "MethodNotAllowedException means record expiration is not available for this kind\n"
 			 "of table (AWS offers it only for certain AWS-managed tables, such as S3 Storage Lens\n"
-			 "and SageMaker Catalog tables): --not-supported-state. NotFoundException is\n"
-			 "--not-found-state. The metric ranges (--warning-records ... --critical-bytes) judge\n"
+			 "and SageMaker Catalog tables): --not-supported-state. NotFoundException (table\n"
+			 "not found or record expiration not configured) is --not-found-state. The metric ranges (--warning-records ... --critical-bytes) judge\n"
 			 "the last run's metrics whatever the status; a metric AWS does not report is not\n"
 			 "judged (the long output says so). The result is the worst of all.\n\n"
 			 "Perfdata: age (seconds, with the -w/-c thresholds), deleted_records,\n"
@@ -201,7 +201,8 @@ int main(int argc, char **argv)
 	}
 	if (rc != AWS_OK) {
 		s3t_expiration_status_free(&st);
-		plugin_fail(&r, "GetTableRecordExpirationJobStatus", rc, &res, s.not_found_state, "table not found");
+		plugin_fail(&r, "GetTableRecordExpirationJobStatus", rc, &res, s.not_found_state,
+			    "table not found or record expiration not configured");
 	}
 
 	/* Age of the last run, whole seconds; a future time is clock skew and counts as 0. */
