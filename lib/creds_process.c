@@ -1,0 +1,320 @@
+/* creds_process.c - see creds_process.h. */
+#define _GNU_SOURCE
+#include "creds_process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <openssl/crypto.h>
+
+#include "deadline.h"
+#include "timestamp.h"
+
+static void seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
+{
+	if (!err || !errsz)
+		return;
+	size_t n = 0;
+	err[0] = '\0';
+	if (label && *label) {
+		int k = snprintf(err, errsz, "%s: ", label);
+		n = k < 0 ? 0 : (size_t)k >= errsz ? errsz - 1 : (size_t)k;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errsz - n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *json_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int creds_process_parse(const char *json, size_t len, double now, struct creds *out, char *err, size_t errsz)
+{
+	memset(out, 0, sizeof *out);
+	if (len > CREDS_PROCESS_MAX_OUTPUT || len > (size_t)INT32_MAX) {
+		snprintf(err, errsz, "output is larger than 64 KiB");
+		return -1;
+	}
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	struct json_object *o = json_tokener_parse_ex(tok, json ? json : "", (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t used = (size_t)json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	int rc = -1;
+	if (!o || jerr != json_tokener_success) {
+		snprintf(err, errsz, "output is not valid JSON%s", len == 0 ? " (it is empty)" : "");
+		goto done;
+	}
+	for (size_t i = used; i < len; i++)
+		if (json[i] != ' ' && json[i] != '\n' && json[i] != '\r' && json[i] != '\t') {
+			snprintf(err, errsz, "output is not valid JSON (trailing data)");
+			goto done;
+		}
+	if (!json_object_is_type(o, json_type_object)) {
+		snprintf(err, errsz, "output is not a JSON object");
+		goto done;
+	}
+	struct json_object *v;
+	if (!json_object_object_get_ex(o, "Version", &v)) {
+		snprintf(err, errsz, "output has no \"Version\" (expected 1)");
+		goto done;
+	}
+	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) != 1) {
+		snprintf(err, errsz, "unsupported Version (expected 1)");
+		goto done;
+	}
+	const char *akid = json_str(o, "AccessKeyId");
+	const char *secret = json_str(o, "SecretAccessKey");
+	if (!akid || !*akid || !secret || !*secret) {
+		snprintf(err, errsz, "output lacks a non-empty string \"%s\"", !akid || !*akid ? "AccessKeyId" : "SecretAccessKey");
+		goto done;
+	}
+	const char *token = NULL;
+	if (json_object_object_get_ex(o, "SessionToken", &v) && !json_object_is_type(v, json_type_null)) {
+		if (!(token = json_str(o, "SessionToken"))) {
+			snprintf(err, errsz, "\"SessionToken\" is not a string");
+			goto done;
+		}
+	}
+	double expiration = 0;
+	if (json_object_object_get_ex(o, "Expiration", &v) && !json_object_is_type(v, json_type_null)) {
+		const char *exp = json_str(o, "Expiration");
+		char why[160];
+		if (!exp) {
+			snprintf(err, errsz, "\"Expiration\" is not a string");
+			goto done;
+		}
+		if (timestamp_parse(exp, &expiration, why, sizeof why) != 0) {
+			snprintf(err, errsz, "\"Expiration\" is not an ISO 8601 time: %s", why);
+			goto done;
+		}
+		if (expiration <= now) {
+			char ts[64];
+			time_t t = (time_t)expiration;
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			snprintf(err, errsz, "the credentials it returned expired at %s", ts);
+			goto done;
+		}
+	}
+	if (creds_set(out, akid, secret, token, expiration, "credential-process") != 0) {
+		snprintf(err, errsz, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (o)
+		json_object_put(o);
+	return rc;
+}
+
+static void close_other_fds(void)
+{
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0)
+		return;
+#endif
+	struct rlimit rl;
+	long max = sysconf(_SC_OPEN_MAX);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (long)rl.rlim_cur > max)
+		max = (long)rl.rlim_cur;
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (long fd = 3; fd < max; fd++)
+		close((int)fd);
+}
+
+static long ms_left(const struct deadline *dl)
+{
+	double r = deadline_remaining(dl);
+	return r <= 0 ? 0 : (long)(r * 1000.0) + 1;
+}
+
+static void kill_group(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+}
+
+int creds_run_process(const struct creds_context *ctx, const char *command, const char *source_label,
+		      struct creds *out, char *err, size_t errsz)
+{
+	memset(out, 0, sizeof *out);
+	if (!command || !*command) {
+		seterr(err, errsz, source_label, "credential_process is empty");
+		return -1;
+	}
+	struct deadline fallback;
+	const struct deadline *dl = ctx ? ctx->deadline : NULL;
+	if (!dl) {
+		deadline_start(&fallback, 30.0);
+		dl = &fallback;
+	}
+	if (deadline_expired(dl)) {
+		seterr(err, errsz, source_label, "credential_process timed out (no time left before it could start)");
+		return -1;
+	}
+	int po[2] = {-1, -1}, pe[2] = {-1, -1};
+	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+		int e = errno;
+		if (po[0] >= 0) {
+			close(po[0]);
+			close(po[1]);
+		}
+		seterr(err, errsz, source_label, "credential_process: cannot create a pipe: %s", strerror(e));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(po[0]);
+		close(po[1]);
+		close(pe[0]);
+		close(pe[1]);
+		seterr(err, errsz, source_label, "credential_process: cannot fork: %s", strerror(e));
+		return -1;
+	}
+	if (pid == 0) {
+		/* child: only async-signal-safe calls */
+		setpgid(0, 0);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		int in = open("/dev/null", O_RDONLY);
+		if (in < 0 || dup2(in, 0) < 0 || dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
+			_exit(126);
+		close_other_fds();
+		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid); /* also from the parent, so kill(-pid) works even if the child has not run yet */
+	close(po[1]);
+	close(pe[1]);
+
+	size_t cap = CREDS_PROCESS_MAX_OUTPUT + 1, len = 0;
+	char *buf = malloc(cap + 1);
+	int too_big = 0, timed_out = 0, status = 0, reaped = 0, oom = !buf;
+	int fds_open = 2;
+	struct pollfd pfd[2] = {{.fd = po[0], .events = POLLIN}, {.fd = pe[0], .events = POLLIN}};
+	char sink[4096];
+	while (fds_open > 0 && !too_big && !oom) {
+		long ms = ms_left(dl);
+		if (ms <= 0) {
+			timed_out = 1;
+			break;
+		}
+		int n = poll(pfd, 2, ms > 1000000 ? 1000000 : (int)ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (n == 0)
+			continue; /* re-check the deadline */
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t r;
+			if (i == 0)
+				r = read(pfd[i].fd, buf + len, cap - len);
+			else
+				r = read(pfd[i].fd, sink, sizeof sink);
+			if (r < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (r <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				fds_open--;
+				continue;
+			}
+			if (i == 0) {
+				len += (size_t)r;
+				if (len > CREDS_PROCESS_MAX_OUTPUT)
+					too_big = 1;
+			}
+		}
+	}
+	OPENSSL_cleanse(sink, sizeof sink);
+	for (int i = 0; i < 2; i++)
+		if (pfd[i].fd >= 0)
+			close(pfd[i].fd);
+	if (too_big || oom || timed_out)
+		kill_group(pid); /* the leader is not reaped yet, so its group id cannot be reused */
+	/* wait for the exit, still within the deadline */
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid) {
+			reaped = 1;
+			break;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			reaped = -1;
+			break;
+		}
+		if (!timed_out && ms_left(dl) <= 0) {
+			timed_out = 1;
+			kill_group(pid);
+		}
+		struct timespec ts = {0, 2 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+
+	int rc = -1;
+	if (oom) {
+		seterr(err, errsz, source_label, "credential_process: out of memory");
+	} else if (timed_out) {
+		seterr(err, errsz, source_label, "credential_process timed out after %.1f s (killed)", dl->seconds);
+	} else if (too_big) {
+		seterr(err, errsz, source_label, "credential_process wrote more than 64 KiB to stdout");
+	} else if (reaped != 1) {
+		seterr(err, errsz, source_label, "credential_process: cannot wait for the command");
+	} else if (WIFSIGNALED(status)) {
+		seterr(err, errsz, source_label, "credential_process was killed by signal %d (its stderr is not shown)",
+		       WTERMSIG(status));
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		seterr(err, errsz, source_label,
+		       "credential_process exited with status %d%s (its stderr is not shown)", WEXITSTATUS(status),
+		       WEXITSTATUS(status) == 127 ? ", command not found" : "");
+	} else {
+		char why[256];
+		buf[len] = '\0';
+		double now = ctx && ctx->now > 0 ? ctx->now : (double)time(NULL);
+		if (creds_process_parse(buf, len, now, out, why, sizeof why) != 0)
+			seterr(err, errsz, source_label, "credential_process: %s", why);
+		else
+			rc = 0;
+	}
+	if (buf) {
+		OPENSSL_cleanse(buf, cap + 1);
+		free(buf);
+	}
+	return rc;
+}
