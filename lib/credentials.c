@@ -7,6 +7,9 @@
 
 #include <openssl/crypto.h>
 
+#include "aws_config.h"
+#include "creds_cache.h"
+
 static const char *ctx_getenv(const struct creds_context *ctx, const char *name)
 {
 	const char *v = ctx && ctx->getenv_fn ? ctx->getenv_fn(name) : getenv(name);
@@ -86,30 +89,106 @@ enum creds_status creds_from_environment(const struct creds_context *ctx, struct
 typedef enum creds_status (*creds_provider_fn)(const struct creds_context *, struct creds *,
 					       char *, size_t);
 
-/* The chain, in the AWS SDKs' order. Later sources append here. */
+/*
+ * The chain, in the AWS SDKs' order. Temporary credentials from the later
+ * sources are cached on disk between runs (creds_cache.h); `network` sources
+ * need the context's HTTP client and are skipped without one (the profile
+ * source needs it only for roles, and says so itself).
+ */
 static const struct {
 	const char *name;
 	creds_provider_fn fn;
+	int cached;
+	int network;  /* always needs the HTTP client */
 } providers[] = {
-	{"environment", creds_from_environment},
+	{"environment", creds_from_environment, 0, 0},
+	{"profile", creds_from_profile, 1, 0},
+	{"web identity", creds_from_web_identity_env, 1, 1},
+	{"container", creds_from_container, 1, 1},
+	{"instance metadata", creds_from_imds, 1, 1},
 };
+
+/* Everything that decides what a cached source would return, hashed into the cache key. */
+static void cache_key(const struct creds_context *ctx, const char *provider, char *key, size_t keysz)
+{
+	static const char *const vars[] = {
+		"AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ROLE_ARN",
+		"AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+		"AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_V1_DISABLED",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+	};
+	size_t used = 0;
+	int n = snprintf(key, keysz, "v1\n%s\nprofile=%s\nregion=%s\n", provider, ctx->profile ? ctx->profile : "",
+			 ctx->region ? ctx->region : "");
+	used = n > 0 ? (size_t)n : 0;
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0] && used < keysz; i++) {
+		const char *v = ctx_getenv(ctx, vars[i]);
+		n = snprintf(key + used, keysz - used, "%s=%s\n", vars[i], v ? v : "");
+		used += n > 0 ? (size_t)n : 0;
+	}
+	/* The whole shared configuration: any change to it means a fresh lookup. */
+	for (size_t p = 0; ctx->config && p < aws_config_profile_count(ctx->config) && used < keysz; p++) {
+		const char *prof = aws_config_profile_name(ctx->config, p);
+		for (size_t k = 0; k < aws_config_property_count(ctx->config, prof) && used < keysz; k++) {
+			const char *name = aws_config_property_name(ctx->config, prof, k);
+			const char *val = aws_config_get(ctx->config, prof, name);
+			n = snprintf(key + used, keysz - used, "[%s]%s=%s\n", prof, name, val ? val : "");
+			used += n > 0 ? (size_t)n : 0;
+		}
+	}
+}
 
 int creds_resolve(const struct creds_context *ctx, struct creds *out, char *err, size_t errsz)
 {
+	static const struct creds_context defaults; /* NULL context: environment only, no network */
+	if (!ctx)
+		ctx = &defaults;
+	char dir[4096] = "", why[512];
+	size_t keysz = 65536;
+	char *key = malloc(keysz);
+	int use_cache = !ctx->no_cache &&
+			(ctx->cache_dir ? snprintf(dir, sizeof dir, "%s", ctx->cache_dir) > 0
+					: creds_cache_default_dir(ctx->getenv_fn, dir, sizeof dir) == 0);
+
 	memset(out, 0, sizeof *out);
+	if (!key)
+		use_cache = 0;
+	int rc = -1;
 	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++) {
-		char why[512] = "";
+		if (providers[i].network && !ctx->http)
+			continue; /* no network available to this caller */
+		if (providers[i].cached && use_cache) {
+			cache_key(ctx, providers[i].name, key, keysz);
+			if (creds_cache_get(dir, key, ctx->now, out, why, sizeof why) == 0) {
+				rc = 0;
+				goto done;
+			}
+			if (why[0] && ctx->verbose >= 1)
+				fprintf(stderr, "not using the credential cache: %s\n", why);
+		}
+		why[0] = 0;
 		switch (providers[i].fn(ctx, out, why, sizeof why)) {
 		case CREDS_FOUND:
-			return 0;
+			if (providers[i].cached && use_cache && out->expiration > 0 &&
+			    creds_cache_put(dir, key, out, why, sizeof why) != 0 && why[0] && ctx->verbose >= 1)
+				fprintf(stderr, "not writing the credential cache: %s\n", why);
+			rc = 0;
+			goto done;
 		case CREDS_BROKEN:
 			snprintf(err, errsz, "credential source '%s' failed: %s", providers[i].name, why);
-			return -1;
+			goto done;
 		case CREDS_NOT_CONFIGURED:
+			if (ctx->verbose >= 2)
+				fprintf(stderr, "credential source '%s': not configured%s%s\n", providers[i].name,
+					why[0] ? ": " : "", why);
 			break;
 		}
 	}
-	snprintf(err, errsz, "no AWS credentials found (looked in: the environment "
-			     "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)");
-	return -1;
+	snprintf(err, errsz, "no AWS credentials found (looked in: environment AWS_ACCESS_KEY_ID/"
+			     "AWS_SECRET_ACCESS_KEY, shared config profile, web identity, container, instance metadata)");
+done:
+	free(key);
+	return rc;
 }

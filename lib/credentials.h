@@ -9,10 +9,15 @@
  *   CREDS_BROKEN          - it is configured but fails (e.g. a key id with no
  *                           secret): the chain stops and the error names the
  *                           provider and the reason, never a secret.
- * Sources are added by appending to the provider table in credentials.c; the
- * plugins only see creds_resolve(). The environment is read through the
- * context's getenv hook so tests can inject one. struct creds owns its
- * strings; creds_free() wipes the secret parts before freeing them.
+ * The chain: environment, the shared config profile (static keys,
+ * credential_process, assumed roles, web identity), web identity from the
+ * environment, the container endpoint (ECS / EKS Pod Identity), and EC2
+ * instance metadata. Temporary credentials from all but the first are cached
+ * on disk between runs (creds_cache.h) unless ctx->no_cache. Sources live in
+ * their own files and are listed in the table in credentials.c; the plugins
+ * only see creds_resolve(). The environment is read through the context's
+ * getenv hook so tests can inject one. struct creds owns its strings;
+ * creds_free() wipes the secret parts before freeing them.
  */
 #ifndef S3T_CREDENTIALS_H
 #define S3T_CREDENTIALS_H

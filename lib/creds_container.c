@@ -364,6 +364,12 @@ static char *read_token_file(const char *path, char *err, size_t errsz)
 	return buf;
 }
 
+/* The run's deadline is (all but) spent: less than a useful request's worth remains. */
+static int time_is_up(const struct deadline *dl)
+{
+	return deadline_remaining(dl) < 0.05;
+}
+
 static void wipe_free(char *s)
 {
 	if (s) {
@@ -510,7 +516,14 @@ enum creds_status creds_from_container(const struct creds_context *ctx, struct c
 		nanosleep(&pause, NULL);
 	}
 	if (hr != HTTP_OK) {
-		set_err(err, errsz, "container credentials endpoint %s did not answer: %s", hostport, why);
+		if (time_is_up(dl))
+			set_err(err, errsz, "deadline reached while waiting for the container credentials endpoint %s",
+				hostport);
+		else if (hr == HTTP_ERR_TIMEOUT)
+			set_err(err, errsz, "container credentials endpoint %s did not answer within %.0f s", hostport,
+				CREDS_CONTAINER_TIMEOUT);
+		else
+			set_err(err, errsz, "container credentials endpoint %s did not answer: %s", hostport, why);
 		goto done;
 	}
 	if (resp.status != 200) {

@@ -203,6 +203,26 @@ static enum http_result imds_call(const struct imds_run *r, const char *method, 
 	return hr;
 }
 
+/* The run's deadline is (all but) spent: less than a useful request's worth remains. */
+static int time_is_up(const struct deadline *dl)
+{
+	return deadline_remaining(dl) < 0.05;
+}
+
+/* A failed request: say whether the run's deadline or the short per-request timeout ended it. */
+static void call_failed(const struct imds_run *r, enum http_result hr, const char *why, const char *what,
+			char *err, size_t errsz)
+{
+	if (time_is_up(r->dl))
+		set_err(err, errsz, "deadline reached while waiting for the instance metadata service at %s (%s)",
+			r->base, what);
+	else if (hr == HTTP_ERR_TIMEOUT)
+		set_err(err, errsz, "instance metadata service at %s did not answer the %s within %.0f s", r->base,
+			what, CREDS_IMDS_TIMEOUT);
+	else
+		set_err(err, errsz, "instance metadata service at %s, %s: %s", r->base, what, why);
+}
+
 static void wipe_free(char *s)
 {
 	if (s) {
@@ -306,11 +326,17 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 		}
 		v1 = 1;
 		snprintf(why, sizeof why, "answered the IMDSv2 token request with HTTP %ld", resp.status);
-	} else if (deadline_expired(run.dl)) {
-		set_err(err, errsz, "deadline reached while waiting for the instance metadata service at %s", base);
+	} else if (time_is_up(run.dl)) {
+		set_err(err, errsz, "deadline reached while waiting for the instance metadata service at %s "
+				    "(token request)", base);
 		goto done;
 	} else if (hr == HTTP_ERR_TIMEOUT && !strstr(why, "connecting to")) {
-		/* Connected, but the token answer never came (e.g. a hop limit of 1 in a container). */
+		/*
+		 * Connected, but the token answer never came (e.g. a hop limit of 1 in a container).
+		 * http.c tells the phases apart only in its message ("deadline reached while
+		 * connecting to" vs "waiting for the response from"); if that wording changes, a
+		 * silent service is treated as unreachable rather than tried with IMDSv1.
+		 */
 		v1 = 1;
 		snprintf(why, sizeof why, "did not answer the IMDSv2 token request within %.0f s", CREDS_IMDS_TIMEOUT);
 	} else if (hr == HTTP_ERR_TIMEOUT || hr == HTTP_ERR_CONNECT || hr == HTTP_ERR_DNS) {
@@ -320,7 +346,7 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 		st = is_default ? CREDS_NOT_CONFIGURED : CREDS_BROKEN;
 		goto done;
 	} else {
-		set_err(err, errsz, "instance metadata service at %s: %s", base, why);
+		set_err(err, errsz, "instance metadata service at %s, token request: %s", base, why);
 		goto done;
 	}
 	if (v1 && creds_imds_v1_disabled(ge, cfg, profile)) {
@@ -333,7 +359,7 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 	response_wipe_free(&resp);
 	hr = imds_call(&run, "GET", ROLES_PATH, get_headers, 1, &resp, why, sizeof why);
 	if (hr != HTTP_OK) {
-		set_err(err, errsz, "instance metadata service at %s: %s", base, why);
+		call_failed(&run, hr, why, "role request", err, errsz);
 		goto done;
 	}
 	if (resp.status == 404) {
@@ -344,7 +370,7 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 		set_err(err, errsz, "instance metadata service at %s answered the %srole request with HTTP %ld%s", base,
 			v1 ? "IMDSv1 " : "", resp.status,
 			resp.status == 401 ? (v1 ? " (the instance requires IMDSv2)" : " (token refused)") :
-			resp.status == 403 ? " (request forbidden: IMDS is disabled for this instance?)" : "");
+			resp.status == 403 ? " (forbidden: the metadata service may be turned off for this instance)" : "");
 		goto done;
 	}
 	{
@@ -377,7 +403,7 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 	response_wipe_free(&resp);
 	hr = imds_call(&run, "GET", path, get_headers, 1, &resp, why, sizeof why);
 	if (hr != HTTP_OK) {
-		set_err(err, errsz, "instance metadata service at %s: %s", base, why);
+		call_failed(&run, hr, why, "credentials request", err, errsz);
 		goto done;
 	}
 	if (resp.status != 200) {

@@ -186,6 +186,9 @@ def run(plugin, args, sim=None, env=None, timeout=30, creds=True, check_invarian
                "--errors-for-leak-kinds=definite,indirect"] + cmd
     e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     e["HOME"] = os.environ.get("S3T_TEST_HOME", "/nonexistent")
+    # The instance metadata service is a real network address: tests never reach
+    # for it (the IMDS tests point AWS_EC2_METADATA_SERVICE_ENDPOINT at loopback).
+    e["AWS_EC2_METADATA_DISABLED"] = "true"
     if creds:
         e["AWS_ACCESS_KEY_ID"] = ACCESS_KEY
         e["AWS_SECRET_ACCESS_KEY"] = SECRET_KEY

@@ -115,7 +115,8 @@ DEFINES = ["-DDataDir=" + DIRS["data"], "-DLogDir=" + DIRS["log"], "-DCacheDir="
            "-DRunAsUser=" + USER, "-DRunAsGroup=" + GROUP]
 # The daemon's own environment carries no AWS setting: the plugins get theirs from env = {...}.
 DAEMON_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-DAEMON_ENV.update(HOME=TMP, ICINGA2_USER=USER, ICINGA2_GROUP=GROUP)
+# Loopback only: the plugins must never ask an instance metadata service.
+DAEMON_ENV.update(HOME=TMP, ICINGA2_USER=USER, ICINGA2_GROUP=GROUP, AWS_EC2_METADATA_DISABLED="true")
 
 
 def q(s):
@@ -215,6 +216,11 @@ graphite = Graphite()
 api_port = free_port()
 api_password = base64.b16encode(os.urandom(12)).decode()
 DR = "arn:aws:s3tables:%s:111122223333:bucket/%s"
+PROFILE_FILE = os.path.join(TMP, "aws-credentials")
+with open(PROFILE_FILE, "w") as f:
+    f.write("[s3t-monitoring]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (ACCESS_KEY, SECRET_KEY))
+PROFILE_ENV = {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SHARED_CREDENTIALS_FILE": PROFILE_FILE,
+               "AWS_PROFILE": "s3t-monitoring", "AWS_EC2_METADATA_DISABLED": "true"}
 
 # (service, plugin, options without endpoint/CA, Icinga vars, expected state)
 SERVICES = [
@@ -226,6 +232,9 @@ SERVICES = [
     ("repl-missing-destination", "check_s3tables_replication",
      ["-a", table_arn("repl_ok"), "--destination", DR % ("us-west-2", "dr-a"), "--destination", DR % ("ap-south-1", "dr-x")],
      {"s3tables_table_arn": None, "s3tables_replication_destinations": [DR % ("us-west-2", "dr-a"), DR % ("ap-south-1", "dr-x")]}, 2),
+    ("repl-profile", "check_s3tables_replication", ["-a", table_arn("repl_ok")],
+     {"s3tables_table_arn": None, "s3tables_aws_access_key_id": "", "s3tables_aws_secret_access_key": "",
+      "s3tables_aws_shared_credentials_file": PROFILE_FILE, "s3tables_aws_profile": "s3t-monitoring"}, 0),
     ("repl-pending-2h-warning", "check_s3tables_replication", ["-a", table_arn("repl_pending_2h"), "-w", "1h", "-c", "3h"],
      {"s3tables_table_arn": None, "s3tables_replication_warning": "1h", "s3tables_replication_critical": "3h"}, 1),
     ("repl-pending-2h-critical", "check_s3tables_replication", ["-a", table_arn("repl_pending_2h"), "-w", "30m", "-c", "1h"],
@@ -394,6 +403,7 @@ is_(sorted(results), sorted(s[0] for s in services), "every service has a check 
 def digits(s):
     """Times and request ids differ between two runs a second apart; the rest must not."""
     s = re.sub(r"request id [0-9A-Za-z-]+", "request id ID", s)
+    s = re.sub(r"\b\d+[smhd](?: \d+[smhd])*\b", "DURATION", s)     # 59s ago / 1m ago
     return re.sub(r"\d+", "N", s)
 
 
@@ -419,7 +429,8 @@ for name, plugin, args, svars, state in services:
         ok(False, "%s: no check result" % name)
         continue
     cr = attrs["last_check_result"]
-    direct = e2e.run(plugin, args, sim=sim, name="direct " + name)
+    direct = e2e.run(plugin, args, sim=sim, name="direct " + name,
+                     env=PROFILE_ENV if "s3tables_aws_profile" in svars else None)
     is_(direct.rc, state, "%s: the plugin run directly exits %d" % (name, state))
     is_((int(cr["exit_status"]), int(attrs["state"])), (state, state), "%s: Icinga state %d" % (name, state))
 

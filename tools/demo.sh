@@ -31,6 +31,7 @@ while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 port=$(cat "$tmp/port")
 
 # Only the demo's own settings: the public example key pair the simulator accepts.
+export AWS_EC2_METADATA_DISABLED=true  # no metadata service to ask here
 unset AWS_PROFILE AWS_CA_BUNDLE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3TABLES AWS_SESSION_TOKEN
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
 common="--endpoint-url https://127.0.0.1:$port --ca-file $tmp/ca.pem"
