@@ -96,7 +96,7 @@ like(r.summary, r"^S3TABLES MAINTENANCE CRITICAL - unreferenced file removal las
 
 r = check("maint_old", "-w", "1d", "-c", "2d")
 is_(r.rc, 2, "compaction 3d ago over -c 2d: CRITICAL")
-like(r.summary, r"compaction last ran 3d ago, 2 other jobs OK$", "old compaction: summary")
+like(r.summary, r"compaction last ran (?:3d|2d 23h) ago, 2 other jobs OK$", "old compaction: summary")
 near(r.value("age_compaction"), 259200, 5, "old compaction: age about 259200 s")
 like(r.long[0], r"^\[CRITICAL\] compaction", "old compaction: long output")
 r = check("maint_old", "-w", "4d")
@@ -280,7 +280,9 @@ like(r.summary, r"malformed response: \w+: expected", "wrong types: names the fi
 r = check("slow_headers", "-t", "2")
 is_(r.rc, 3, "slow server: UNKNOWN on timeout")
 like(r.summary, r"timed out after 2 s", "slow server: says timed out after 2 s")
-ok(r.elapsed < 3.0, "slow server: the run ends within 3 s (%.2f s)" % r.elapsed)
+# valgrind's own start-up time is not the plugin's: allow for it when running under it.
+limit = 3.0 + (3.0 if os.environ.get("S3T_VALGRIND") == "1" else 0)
+ok(r.elapsed < limit, "slow server: the run ends within -t + 1 s (%.2f s)" % r.elapsed)
 r = check("hostile_error")
 is_(r.rc, 3, "hostile error message: UNKNOWN")
 is_(len(r.long), 0, "hostile error message: no fake second line")

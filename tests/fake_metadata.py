@@ -21,6 +21,8 @@ Behaviour is switched at run time with GET /_control?key=value&... (answers 200 
   container=ok | 401 | 403 | 500 | flaky | badjson | slow
   container_token=T   the Authorization header the container endpoint expects ("" = none)
   delay=S             seconds for the slow modes (default 5)
+  expires_in=S        credentials documents carry Expiration = now + S s ("" = the fixed
+                      past timestamps above, the default)
   reset=1             truncate the log and forget the flaky state
 The container endpoint answers any path under /container/. A wrong or missing
 Authorization (when container_token is set) -> 401.
@@ -54,10 +56,20 @@ CONTAINER_CREDS = {
 }
 
 state = {"imds": "v2", "imds_put_status": "405", "container": "ok", "container_token": "",
-         "delay": "5"}
+         "delay": "5", "expires_in": ""}
 seen = set()
 lock = threading.Lock()
 log_path = None
+
+
+def with_expiry(doc):
+    """doc with Expiration moved to now + expires_in when that is set."""
+    secs = state.get("expires_in")
+    if not secs:
+        return doc
+    doc = dict(doc)
+    doc["Expiration"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + float(secs)))
+    return doc
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -130,7 +142,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(int(mode), '{"code":"Error","message":"no"}', "application/json")
         if mode == "badjson":
             return self.send(200, '{"AccessKeyId": "ASIA', "application/json")
-        return self.send(200, json.dumps(CONTAINER_CREDS), "application/json")
+        return self.send(200, json.dumps(with_expiry(CONTAINER_CREDS)), "application/json")
 
     def imds(self, path):
         mode = state["imds"]
@@ -177,7 +189,7 @@ class Handler(BaseHTTPRequestHandler):
             if mode == "code":
                 return self.send(200, json.dumps({"Code": "AssumeRoleUnauthorizedAccess",
                                                   "Message": "denied"}), "text/plain")
-            return self.send(200, json.dumps(CREDS, indent=2), "text/plain")
+            return self.send(200, json.dumps(with_expiry(CREDS), indent=2), "text/plain")
         return self.send(404, "not found")
 
 

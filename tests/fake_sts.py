@@ -12,8 +12,14 @@ SUBSTRING. MODE: AccessDenied (403), ExpiredToken (400), InvalidIdentityToken (4
 Throttling (400), 500 (500 InternalFailure every time), 500once (500 the first time for that
 role, then success).
 
+MODE stall: the answer is held back --stall-seconds (default 30) s, then it succeeds.
+
 --port-file: the chosen port is written there once listening. --log: one JSON object per
 request (action, params, signature check result, access key id used, status) is appended.
+
+--issue AKID:SECRET:TOKEN: every successful call issues these fixed temporary credentials
+instead of random ones (so a test can start an endpoint that accepts them).
+--duration S: the issued credentials expire S seconds from now, whatever DurationSeconds says.
 """
 import argparse
 import base64
@@ -26,6 +32,7 @@ import os
 import secrets
 import sys
 import threading
+import time
 import urllib.parse
 
 ISSUED = {}  # access key id -> (secret, token)
@@ -34,6 +41,9 @@ FAILS = []
 SEEN_ONCE = set()
 LOCK = threading.Lock()
 LOG_PATH = None
+FIXED_ISSUE = None   # (akid, secret, token) from --issue
+FIXED_DURATION = None  # seconds, from --duration
+STALL_SECONDS = 30.0
 
 
 def q(s):
@@ -109,12 +119,15 @@ def err_xml(code, message):
 
 
 def issue(action, params):
-    akid = "ASIA" + secrets.token_hex(8).upper()
-    secret = base64.b64encode(secrets.token_bytes(30)).decode()
-    token = "FwoG" + base64.b64encode(secrets.token_bytes(90)).decode()
+    if FIXED_ISSUE:
+        akid, secret, token = FIXED_ISSUE
+    else:
+        akid = "ASIA" + secrets.token_hex(8).upper()
+        secret = base64.b64encode(secrets.token_bytes(30)).decode()
+        token = "FwoG" + base64.b64encode(secrets.token_bytes(90)).decode()
     with LOCK:
         ISSUED[akid] = (secret, token)
-    dur = int(params.get("DurationSeconds", "3600"))
+    dur = FIXED_DURATION if FIXED_DURATION is not None else int(params.get("DurationSeconds", "3600"))
     exp = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=dur)).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     role = params.get("RoleArn", "")
@@ -190,7 +203,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             role = params.get("RoleArn", "")
             for sub, mode in FAILS:
                 if sub in role:
-                    if mode == "500once":
+                    if mode == "stall":
+                        time.sleep(STALL_SECONDS)
+                    elif mode == "500once":
                         with LOCK:
                             first = sub not in SEEN_ONCE
                             SEEN_ONCE.add(sub)
@@ -221,13 +236,24 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--key", action="append", default=[], help="AKID:SECRET accepted for AssumeRole")
     ap.add_argument("--fail", action="append", default=[], help="ROLE_SUBSTRING=MODE")
+    ap.add_argument("--issue", help="AKID:SECRET:TOKEN issued on every success (default: random)")
+    ap.add_argument("--duration", type=int, help="issued credentials expire this many seconds from now")
+    ap.add_argument("--stall-seconds", type=float, default=30.0, help="how long MODE stall holds the answer")
     a = ap.parse_args()
+    global FIXED_ISSUE, FIXED_DURATION, STALL_SECONDS
+    if a.issue:
+        parts = a.issue.split(":", 2)
+        if len(parts) != 3 or not all(parts):
+            ap.error("--issue needs AKID:SECRET:TOKEN")
+        FIXED_ISSUE = tuple(parts)
+    FIXED_DURATION = a.duration
+    STALL_SECONDS = a.stall_seconds
     for k in a.key:
         akid, _, secret = k.partition(":")
         SOURCE_KEYS[akid] = secret
     for f in a.fail:
         sub, _, mode = f.partition("=")
-        if mode not in FAIL_MODES and mode != "500once":
+        if mode not in FAIL_MODES and mode not in ("500once", "stall"):
             ap.error("unknown failure mode " + mode)
         FAILS.append((sub, mode))
     LOG_PATH = a.log
