@@ -132,6 +132,9 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 		enum http_result hr = attempt(c, host, fullpath, query, url, &resp, err, sizeof err);
 		int retryable;
 		if (hr == HTTP_OK) {
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			res->received_at = (double)now.tv_sec + now.tv_nsec / 1e9;
 			res->http_status = resp.status;
 			snprintf(res->request_id, sizeof res->request_id, "%s", resp.request_id);
 			if (c->verbose >= 1)

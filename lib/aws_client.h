@@ -13,7 +13,8 @@
  *   AWS_TRANSPORT  - no usable response (DNS, connect, TLS, reset,
  *                    truncated, oversized); res->message says what and where;
  *   AWS_TIMEOUT    - the run's deadline was reached; res->message says where.
- * res->attempts counts the attempts made. Nothing secret is ever written to
+ * res->attempts counts the attempts made; res->received_at is when the final
+ * response arrived, the "now" against which ages in it are measured. Nothing secret is ever written to
  * res->message or to the verbose trace. aws_result_free() releases res.
  */
 #ifndef S3T_AWS_CLIENT_H
@@ -44,6 +45,7 @@ enum aws_outcome { AWS_OK, AWS_API_ERROR, AWS_TRANSPORT, AWS_TIMEOUT };
 struct aws_result {
 	enum aws_outcome outcome;
 	int attempts;
+	double received_at;         /* wall clock (Unix seconds) when the final response arrived */
 	long http_status;
 	char *body;
 	size_t body_len;

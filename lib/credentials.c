@@ -13,7 +13,13 @@
 static const char *ctx_getenv(const struct creds_context *ctx, const char *name)
 {
 	const char *v = ctx && ctx->getenv_fn ? ctx->getenv_fn(name) : getenv(name);
-	return v && *v ? v : NULL; /* an empty variable counts as unset */
+	/* An empty or blank variable counts as unset, as in the AWS SDKs. */
+	if (!v)
+		return NULL;
+	for (const char *p = v; *p; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			return v;
+	return NULL;
 }
 
 static void wipe_free(char *s)

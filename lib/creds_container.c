@@ -507,6 +507,7 @@ enum creds_status creds_from_container(const struct creds_context *ctx, struct c
 		spec.url = url;
 		spec.headers = headers;
 		spec.max_seconds = CREDS_CONTAINER_TIMEOUT;
+		spec.sensitive = 1;
 		http_response_free(&resp);
 		hr = http_request(client, &spec, dl, &resp, why, sizeof why);
 		int retry = (hr == HTTP_OK && resp.status >= 500) || (hr != HTTP_OK && http_is_retryable_result(hr));

@@ -191,6 +191,7 @@ static enum http_result imds_call(const struct imds_run *r, const char *method, 
 		spec.url = url;
 		spec.headers = headers;
 		spec.max_seconds = CREDS_IMDS_TIMEOUT;
+		spec.sensitive = 1;
 		http_response_free(resp);
 		hr = http_request(r->client, &spec, r->dl, resp, why, whysz);
 		int retry = (hr == HTTP_OK && resp->status >= 500) || hr == HTTP_ERR_PROTOCOL ||

@@ -467,7 +467,8 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 		}
 		headers[nh] = NULL;
 		struct http_request_spec spec = {.method = "POST", .url = full, .headers = headers,
-						 .body = body->p, .body_len = body->len, .max_seconds = 0};
+						 .body = body->p, .body_len = body->len, .max_seconds = 0,
+						 .sensitive = 1};
 		struct http_response resp;
 		memset(&resp, 0, sizeof resp);
 		enum http_result hr = http_request(ctx->http, &spec, dl, &resp, why, sizeof why);

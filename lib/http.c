@@ -31,6 +31,7 @@ struct transfer {
 	int too_large;
 	int oom;
 	int got_headers;
+	int sensitive; /* the body carries credentials: never trace it */
 };
 
 static void seterr(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -195,7 +196,9 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 		trace_block(f, "< ", data, size, 1);
 		break;
 	case CURLINFO_DATA_IN:
-		if (t && t->out && t->out->body_len < TRACE_BODY_PREFIX) {
+		if (t && t->sensitive) {
+			fputs("< [body not shown: it carries credentials]\n", f);
+		} else if (t && t->out && t->out->body_len < TRACE_BODY_PREFIX) {
 			/* body_len is what the write callback has stored so far, i.e. before this chunk */
 			size_t room = TRACE_BODY_PREFIX - t->out->body_len;
 			size_t n = size < room ? size : room;
@@ -524,6 +527,7 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 
 	t.c = c;
 	t.out = out;
+	t.sensitive = spec->sensitive;
 	c->errbuf[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	if (strcmp(method, "GET") == 0) {

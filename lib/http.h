@@ -94,6 +94,7 @@ struct http_request_spec {
 	const void *body;
 	size_t body_len;
 	double max_seconds;
+	int sensitive;   /* the response body carries secrets: -vvv never shows it */
 };
 enum http_result http_request(struct http_client *c, const struct http_request_spec *spec,
 			      const struct deadline *dl, struct http_response *out, char *err, size_t errsz);

@@ -184,6 +184,8 @@ int main(int argc, char **argv)
 	struct s3t_expiration_status st;
 	struct aws_result res;
 	int rc = s3t_get_expiration_status(&r.client, table_arn, &st, &res);
+	if (res.received_at > 0)
+		r.now = res.received_at; /* ages as of AWS's answer */
 	plugin_verbose(&r, 1, "GetTableRecordExpirationJobStatus: %d attempt%s", res.attempts,
 		       res.attempts == 1 ? "" : "s");
 	free(table_arn);

@@ -238,6 +238,8 @@ int main(int argc, char **argv)
 
 	struct s3t_maintenance_status st;
 	rc = s3t_get_maintenance_status(&r.client, r.target.bucket.bucket_arn, ns, name, &st, &res);
+	if (res.received_at > 0)
+		r.now = res.received_at; /* ages as of AWS's answer */
 	plugin_verbose(&r, 1, "GetTableMaintenanceJobStatus: %d attempt%s", res.attempts, res.attempts == 1 ? "" : "s");
 	aws_result_free(&res);
 	s3t_table_free(&t);

@@ -161,6 +161,8 @@ int main(int argc, char **argv)
 	struct s3t_replication_status st;
 	struct aws_result res;
 	int rc = s3t_get_replication_status(&r.client, table_arn, &st, &res);
+	if (res.received_at > 0)
+		r.now = res.received_at; /* ages as of AWS's answer */
 	plugin_verbose(&r, 1, "GetTableReplicationStatus: %d attempt%s", res.attempts, res.attempts == 1 ? "" : "s");
 	free(table_arn);
 	aws_result_free(&res);
@@ -185,7 +187,7 @@ int main(int argc, char **argv)
 			memset(&x->arn, 0, sizeof x->arn);
 		if (x->d->has_last_update) {
 			x->has_lag = 1;
-			x->lag = floor(r.now - x->d->last_update); /* whole seconds, as reported */
+			x->lag = floor(r.now - x->d->last_update + 0.5); /* whole seconds, as reported */
 			if (x->lag < 0) {
 				x->future = 1;
 				x->lag = 0; /* clock skew: a future update is as fresh as it gets */
