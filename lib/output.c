@@ -608,3 +608,14 @@ _Noreturn void output_die(const char *check_name, enum mp_state state, const cha
 	fflush(stdout);
 	exit((int)state);
 }
+
+void output_append(char *buf, size_t bufsz, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, bufsz);
+	if (used + 1 >= bufsz)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, bufsz - used, fmt, ap);
+	va_end(ap);
+}

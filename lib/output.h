@@ -121,6 +121,9 @@ _Noreturn void output_die(const char *check_name, enum mp_state state, const cha
  * outsz > 0 (if outsz < 4 a cut text may end without "…").
  * Returns the length of out in bytes.
  */
+/* Append printf-style text to the NUL-terminated buf, cutting what does not fit. */
+void output_append(char *buf, size_t bufsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 size_t output_sanitize(const char *in, size_t max_chars, char *out, size_t outsz);
 
 /*

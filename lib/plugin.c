@@ -166,6 +166,13 @@ _Noreturn void plugin_fail(struct plugin_run *r, const char *operation, int outc
 	}
 }
 
+void plugin_answered(struct plugin_run *r, const char *operation, const struct aws_result *res)
+{
+	if (res->received_at > 0)
+		r->now = res->received_at;
+	plugin_verbose(r, 1, "%s: %d attempt%s", operation, res->attempts, plural(res->attempts));
+}
+
 char *plugin_table_arn(struct plugin_run *r, enum mp_state not_found_state)
 {
 	if (r->target.by_arn) {
@@ -178,7 +185,7 @@ char *plugin_table_arn(struct plugin_run *r, enum mp_state not_found_state)
 	struct aws_result res;
 	int rc = s3t_get_table(&r->client, NULL, r->target.bucket.bucket_arn, r->target.namespace_name,
 			       r->target.table_name, &t, &res);
-	plugin_verbose(r, 1, "GetTable: %d attempt%s", res.attempts, plural(res.attempts));
+	plugin_answered(r, "GetTable", &res);
 	if (rc != AWS_OK) {
 		s3t_table_free(&t);
 		aws_result_free(&res);

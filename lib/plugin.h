@@ -51,6 +51,9 @@ _Noreturn void plugin_fail(struct plugin_run *r, const char *operation, int outc
 			   const struct aws_result *res, enum mp_state not_found_state,
 			   const char *not_found_text);
 
+/* After a request: ages are measured from when AWS answered; -v counts the attempts. */
+void plugin_answered(struct plugin_run *r, const char *operation, const struct aws_result *res);
+
 /* The table's ARN (GetTable when named); owned by r's caller: free() it. Exits on failure. */
 char *plugin_table_arn(struct plugin_run *r, enum mp_state not_found_state);
 

@@ -99,18 +99,6 @@ static int handle(void *ctx, int key, const char *arg, char *err, size_t errsz)
 	return -1;
 }
 
-static void append(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void append(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	if (used >= sz - 1)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, sz - used, fmt, ap);
-	va_end(ap);
-}
-
 /* "100 MiB", "1.5 GiB", "512 B": 1024-based, one decimal, integer arithmetic only. */
 static void bytes_format(int64_t v, char *buf, size_t sz)
 {
@@ -184,10 +172,7 @@ int main(int argc, char **argv)
 	struct s3t_expiration_status st;
 	struct aws_result res;
 	int rc = s3t_get_expiration_status(&r.client, table_arn, &st, &res);
-	if (res.received_at > 0)
-		r.now = res.received_at; /* ages as of AWS's answer */
-	plugin_verbose(&r, 1, "GetTableRecordExpirationJobStatus: %d attempt%s", res.attempts,
-		       res.attempts == 1 ? "" : "s");
+	plugin_answered(&r, "GetTableRecordExpirationJobStatus", &res);
 	free(table_arn);
 	aws_result_free(&res);
 	if (rc == AWS_API_ERROR &&
@@ -232,29 +217,29 @@ int main(int argc, char **argv)
 	if (strcasecmp(status, "Successful") == 0) {
 		if (has_age) {
 			state = thresholds_check_double(&r.opts.age, age);
-			append(summary, sizeof summary, future ? "last run successful, %s" : "last run successful %s ago", agetxt);
+			output_append(summary, sizeof summary, future ? "last run successful, %s" : "last run successful %s ago", agetxt);
 		} else if (age_limits) {
 			state = STATE_UNKNOWN;
-			append(summary, sizeof summary, "last run successful, but no last run time reported");
+			output_append(summary, sizeof summary, "last run successful, but no last run time reported");
 		} else {
 			state = STATE_OK;
-			append(summary, sizeof summary, "last run successful");
+			output_append(summary, sizeof summary, "last run successful");
 		}
 	} else if (strcasecmp(status, "Failed") == 0) {
 		state = s.failed_state;
 		if (has_age)
-			append(summary, sizeof summary, future ? "last run failed, %s: %s" : "last run failed %s ago: %s", agetxt, fmsg);
+			output_append(summary, sizeof summary, future ? "last run failed, %s: %s" : "last run failed %s ago: %s", agetxt, fmsg);
 		else
-			append(summary, sizeof summary, "last run failed: %s", fmsg);
+			output_append(summary, sizeof summary, "last run failed: %s", fmsg);
 	} else if (strcasecmp(status, "Disabled") == 0) {
 		state = s.disabled_state;
-		append(summary, sizeof summary, "record expiration is disabled");
+		output_append(summary, sizeof summary, "record expiration is disabled");
 	} else if (strcasecmp(status, "NotYetRun") == 0) {
 		state = s.not_yet_run_state;
-		append(summary, sizeof summary, "record expiration has not run yet");
+		output_append(summary, sizeof summary, "record expiration has not run yet");
 	} else {
 		state = STATE_UNKNOWN;
-		append(summary, sizeof summary, "unknown record expiration job status '%.40s'", status);
+		output_append(summary, sizeof summary, "unknown record expiration job status '%.40s'", status);
 	}
 	output_raise(r.out, state);
 
@@ -279,20 +264,20 @@ int main(int argc, char **argv)
 		mstate[i] = thresholds_check_i64(&s.metric[i], mval[i]);
 		if (mstate[i] != STATE_OK) {
 			output_raise(r.out, mstate[i]);
-			append(summary, sizeof summary, "%s%s %s (%s)", alerts ? ", " : "; ", mname[i], mtext[i],
+			output_append(summary, sizeof summary, "%s%s %s (%s)", alerts ? ", " : "; ", mname[i], mtext[i],
 			       state_name(mstate[i]));
 			alerts++;
 		}
 	}
 	if (!alerts && (mhas[M_RECORDS] || mhas[M_FILES] || mhas[M_BYTES])) {
 		int k = 0;
-		append(summary, sizeof summary, ": ");
+		output_append(summary, sizeof summary, ": ");
 		if (mhas[M_RECORDS])
-			append(summary, sizeof summary, "%s%s records deleted", k++ ? ", " : "", mtext[M_RECORDS]);
+			output_append(summary, sizeof summary, "%s%s records deleted", k++ ? ", " : "", mtext[M_RECORDS]);
 		if (mhas[M_FILES])
-			append(summary, sizeof summary, "%s%s data files deleted", k++ ? ", " : "", mtext[M_FILES]);
+			output_append(summary, sizeof summary, "%s%s data files deleted", k++ ? ", " : "", mtext[M_FILES]);
 		if (mhas[M_BYTES])
-			append(summary, sizeof summary, "%s%s removed", k++ ? ", " : "", mtext[M_BYTES]);
+			output_append(summary, sizeof summary, "%s%s removed", k++ ? ", " : "", mtext[M_BYTES]);
 	}
 	output_summary(r.out, "%s", summary);
 

@@ -88,18 +88,6 @@ static int handle(void *ctx, int key, const char *arg, char *err, size_t errsz)
 	return -1;
 }
 
-static void append(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void append(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	if (used >= sz - 1)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, sz - used, fmt, ap);
-	va_end(ap);
-}
-
 static void time_format(double t, char *buf, size_t sz)
 {
 	time_t tt = (time_t)floor(t);
@@ -225,7 +213,7 @@ int main(int argc, char **argv)
 	int rc;
 	if (r.target.by_arn) {
 		rc = s3t_get_table(&r.client, r.opts.table_arn, NULL, NULL, NULL, &t, &res);
-		plugin_verbose(&r, 1, "GetTable: %d attempt%s", res.attempts, res.attempts == 1 ? "" : "s");
+		plugin_answered(&r, "GetTable", &res);
 		aws_result_free(&res);
 		if (rc != AWS_OK) {
 			s3t_table_free(&t);
@@ -238,9 +226,7 @@ int main(int argc, char **argv)
 
 	struct s3t_maintenance_status st;
 	rc = s3t_get_maintenance_status(&r.client, r.target.bucket.bucket_arn, ns, name, &st, &res);
-	if (res.received_at > 0)
-		r.now = res.received_at; /* ages as of AWS's answer */
-	plugin_verbose(&r, 1, "GetTableMaintenanceJobStatus: %d attempt%s", res.attempts, res.attempts == 1 ? "" : "s");
+	plugin_answered(&r, "GetTableMaintenanceJobStatus", &res);
 	aws_result_free(&res);
 	s3t_table_free(&t);
 	if (rc != AWS_OK) {
@@ -311,33 +297,33 @@ int main(int argc, char **argv)
 	char summary[2000] = "", a[64], b[64];
 	if (st.njobs == 0) {
 		output_raise(r.out, STATE_UNKNOWN);
-		append(summary, sizeof summary, "no maintenance job status reported for this table");
+		output_append(summary, sizeof summary, "no maintenance job status reported for this table");
 	}
 	static const enum mp_state order[] = {STATE_CRITICAL, STATE_UNKNOWN, STATE_WARNING};
 	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
 		for (size_t i = 0; i < n; i++)
 			if (v[i].judged && v[i].state == order[o])
-				append(summary, sizeof summary, "%s%s", summary[0] ? ", " : "", v[i].problem);
+				output_append(summary, sizeof summary, "%s%s", summary[0] ? ", " : "", v[i].problem);
 	if (judged && ok == judged) {
-		append(summary, sizeof summary, "%d job%s OK", ok, ok == 1 ? "" : "s");
+		output_append(summary, sizeof summary, "%d job%s OK", ok, ok == 1 ? "" : "s");
 		if (with_age) {
 			duration_format(age_min, a, sizeof a);
 			duration_format(age_max, b, sizeof b);
 			if (with_age == 1 || strcmp(a, b) == 0)
-				append(summary, sizeof summary, ", last run%s %s ago", with_age == 1 ? "" : "s", a);
+				output_append(summary, sizeof summary, ", last run%s %s ago", with_age == 1 ? "" : "s", a);
 			else
-				append(summary, sizeof summary, ", last runs %s–%s ago", a, b);
+				output_append(summary, sizeof summary, ", last runs %s–%s ago", a, b);
 		}
 	} else if (ok) {
-		append(summary, sizeof summary, ", %d other job%s OK", ok, ok == 1 ? "" : "s");
+		output_append(summary, sizeof summary, ", %d other job%s OK", ok, ok == 1 ? "" : "s");
 	}
 	if (ok) {
 		if (nyr_ok)
-			append(summary, sizeof summary, ", %d not yet run", nyr_ok);
+			output_append(summary, sizeof summary, ", %d not yet run", nyr_ok);
 		if (disabled_ok)
-			append(summary, sizeof summary, ", %d disabled", disabled_ok);
+			output_append(summary, sizeof summary, ", %d disabled", disabled_ok);
 		if (failed_ok)
-			append(summary, sizeof summary, ", %d failed", failed_ok);
+			output_append(summary, sizeof summary, ", %d failed", failed_ok);
 	}
 	output_summary(r.out, "%s", summary);
 

@@ -114,18 +114,6 @@ static void make_labels(struct dest_view *v, size_t n)
 	}
 }
 
-static void append(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void append(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	if (used >= sz - 1)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, sz - used, fmt, ap);
-	va_end(ap);
-}
-
 int main(int argc, char **argv)
 {
 	struct settings s = {.failed_state = STATE_CRITICAL, .no_update_state = STATE_WARNING,
@@ -161,9 +149,7 @@ int main(int argc, char **argv)
 	struct s3t_replication_status st;
 	struct aws_result res;
 	int rc = s3t_get_replication_status(&r.client, table_arn, &st, &res);
-	if (res.received_at > 0)
-		r.now = res.received_at; /* ages as of AWS's answer */
-	plugin_verbose(&r, 1, "GetTableReplicationStatus: %d attempt%s", res.attempts, res.attempts == 1 ? "" : "s");
+	plugin_answered(&r, "GetTableReplicationStatus", &res);
 	free(table_arn);
 	aws_result_free(&res);
 	if (rc != AWS_OK) {
@@ -217,12 +203,12 @@ int main(int argc, char **argv)
 		} else if (strcasecmp(status, "failed") == 0) {
 			failed++;
 			x->state = s.failed_state;
-			append(failures, sizeof failures, "%s%s: %s", failures[0] ? "; " : "", x->label,
+			output_append(failures, sizeof failures, "%s%s: %s", failures[0] ? "; " : "", x->label,
 			       x->d->failure_message ? x->d->failure_message : "no failure message");
 		} else {
 			unknown++;
 			x->state = STATE_UNKNOWN;
-			append(unknowns, sizeof unknowns, "%s%s: '%.40s'", unknowns[0] ? ", " : "", x->label, status);
+			output_append(unknowns, sizeof unknowns, "%s%s: '%.40s'", unknowns[0] ? ", " : "", x->label, status);
 		}
 		output_raise(r.out, x->state);
 		if (x->has_lag && x->lag > lag_max)
@@ -233,30 +219,30 @@ int main(int argc, char **argv)
 	char summary[1600] = "", lagtxt[64];
 	if (n == 0) {
 		output_raise(r.out, s.not_found_state);
-		append(summary, sizeof summary, "replication not configured or table not found (no destinations)");
+		output_append(summary, sizeof summary, "replication not configured or table not found (no destinations)");
 	}
 	if (failed)
-		append(summary, sizeof summary, "%d of %zu destination%s failed (%s)", failed, n, n == 1 ? "" : "s", failures);
+		output_append(summary, sizeof summary, "%d of %zu destination%s failed (%s)", failed, n, n == 1 ? "" : "s", failures);
 	if (pending) {
 		int timed = pending - pending_no_update;
 		if (failed)
-			append(summary, sizeof summary, ", %d pending", pending);
+			output_append(summary, sizeof summary, ", %d pending", pending);
 		else
-			append(summary, sizeof summary, "%s%d of %zu destination%s pending", summary[0] ? ", " : "",
+			output_append(summary, sizeof summary, "%s%d of %zu destination%s pending", summary[0] ? ", " : "",
 			       pending, n, n == 1 ? "" : "s");
 		if (timed > 0) {
 			duration_format(max_pending_lag, lagtxt, sizeof lagtxt);
-			append(summary, sizeof summary, " for %s", lagtxt);
+			output_append(summary, sizeof summary, " for %s", lagtxt);
 		}
 		if (pending_no_update)
-			append(summary, sizeof summary, timed ? ", %d with no successful update yet"
+			output_append(summary, sizeof summary, timed ? ", %d with no successful update yet"
 							      : " (%d with no successful update yet)", pending_no_update);
 	}
 	if (unknown)
-		append(summary, sizeof summary, "%s%d with unknown replication status (%s)", summary[0] ? ", " : "", unknown, unknowns);
+		output_append(summary, sizeof summary, "%s%d with unknown replication status (%s)", summary[0] ? ", " : "", unknown, unknowns);
 	if (n > 0 && (long)n < s.min_destinations) {
 		output_raise(r.out, STATE_CRITICAL);
-		append(summary, sizeof summary, "%sonly %zu destination%s, at least %ld expected", summary[0] ? ", " : "", n,
+		output_append(summary, sizeof summary, "%sonly %zu destination%s, at least %ld expected", summary[0] ? ", " : "", n,
 		       n == 1 ? "" : "s", s.min_destinations);
 	}
 	for (size_t k = 0; k < s.nrequired; k++) {
@@ -268,18 +254,18 @@ int main(int argc, char **argv)
 			struct arn a;
 			arn_parse_bucket(s.required[k], &a, why, sizeof why);
 			output_raise(r.out, STATE_CRITICAL);
-			append(summary, sizeof summary, "%sdestination %s missing", summary[0] ? ", " : "", a.bucket);
+			output_append(summary, sizeof summary, "%sdestination %s missing", summary[0] ? ", " : "", a.bucket);
 		}
 	}
 	int not_completed = (int)n - completed;
 	enum mp_state ps = thresholds_check_i64(&s.pending, not_completed);
 	if (ps != STATE_OK) {
 		output_raise(r.out, ps);
-		append(summary, sizeof summary, "%s%d destination%s not completed", summary[0] ? ", " : "", not_completed,
+		output_append(summary, sizeof summary, "%s%d destination%s not completed", summary[0] ? ", " : "", not_completed,
 		       not_completed == 1 ? "" : "s");
 	}
 	if (!summary[0])
-		append(summary, sizeof summary, "%zu of %zu destination%s completed", n, n, n == 1 ? "" : "s");
+		output_append(summary, sizeof summary, "%zu of %zu destination%s completed", n, n, n == 1 ? "" : "s");
 	output_summary(r.out, "%s", summary);
 
 	/* Long output: one line per destination. */
