@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "aws_config.h"
 #include "options.h"
 #include "resolve.h"
 #include "tap.h"
@@ -529,6 +530,90 @@ static void test_cli(void)
 	cli("--help", 0, "--endpoint-url", (char *[]){"check_test", "--help", NULL});
 }
 
+/* ---- the shared config files' profile as the last source ------------------ */
+
+static const char CONFIG[] =
+	"[default]\n"
+	"endpoint_url = https://profile-default.example\n"
+	"max_attempts = 7\n"
+	"ca_bundle = /etc/profile-ca.pem\n"
+	"[profile svc]\n"
+	"services = mine\n"
+	"endpoint_url = https://profile-generic.example\n"
+	"[services mine]\n"
+	"s3tables =\n"
+	"  endpoint_url = https://services-s3tables.example\n"
+	"[profile fips]\n"
+	"use_fips_endpoint = true\n"
+	"use_dualstack_endpoint = true\n"
+	"[profile ignore]\n"
+	"endpoint_url = https://ignored.example\n"
+	"ignore_configured_endpoint_urls = true\n"
+	"[profile badbool]\n"
+	"use_fips_endpoint = maybe\n"
+	"[profile badattempts]\n"
+	"max_attempts = 0\n";
+
+static void config_cases(void)
+{
+	char err[512];
+	struct target t;
+	struct aws_config *cfg = aws_config_parse(CONFIG, sizeof CONFIG - 1, NULL, 0, err, sizeof err);
+	ok(cfg != NULL, "config text parses (%s)", cfg ? "ok" : err);
+	if (!cfg)
+		return;
+	struct common_options o = by_arn(T_USE1);
+
+	env_clear();
+	is_int(resolve_target_with_config(&o, fake_getenv, cfg, "default", &t, err, sizeof err), 0, "profile default resolves");
+	is_str(t.endpoint_url, "https://profile-default.example", "profile endpoint_url is the endpoint");
+	is_str(t.endpoint_source, "the profile's endpoint_url", "and its source is named");
+	is_int(t.max_attempts, 7, "profile max_attempts");
+	is_str(t.ca_file, "/etc/profile-ca.pem", "profile ca_bundle");
+
+	env_set("AWS_ENDPOINT_URL", "https://env-generic.example");
+	env_set("AWS_MAX_ATTEMPTS", "4");
+	env_set("AWS_CA_BUNDLE", "/etc/env-ca.pem");
+	resolve_target_with_config(&o, fake_getenv, cfg, "default", &t, err, sizeof err);
+	is_str(t.endpoint_url, "https://env-generic.example", "AWS_ENDPOINT_URL beats the profile");
+	is_int(t.max_attempts, 4, "AWS_MAX_ATTEMPTS beats the profile");
+	is_str(t.ca_file, "/etc/env-ca.pem", "AWS_CA_BUNDLE beats the profile");
+	env_clear();
+
+	resolve_target_with_config(&o, fake_getenv, cfg, "svc", &t, err, sizeof err);
+	is_str(t.endpoint_url, "https://services-s3tables.example", "[services] s3tables endpoint_url beats the profile's endpoint_url");
+	env_set("AWS_ENDPOINT_URL_S3TABLES", "https://env-s3tables.example");
+	resolve_target_with_config(&o, fake_getenv, cfg, "svc", &t, err, sizeof err);
+	is_str(t.endpoint_url, "https://env-s3tables.example", "AWS_ENDPOINT_URL_S3TABLES beats [services]");
+	env_set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+	resolve_target_with_config(&o, fake_getenv, cfg, "svc", &t, err, sizeof err);
+	is_str(t.endpoint_url, "https://s3tables.us-east-1.amazonaws.com", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ignores env and profile");
+	env_clear();
+
+	resolve_target_with_config(&o, fake_getenv, cfg, "ignore", &t, err, sizeof err);
+	is_str(t.endpoint_url, "https://s3tables.us-east-1.amazonaws.com", "profile ignore_configured_endpoint_urls = true");
+	o.endpoint_url = "https://option.example";
+	resolve_target_with_config(&o, fake_getenv, cfg, "ignore", &t, err, sizeof err);
+	is_str(t.endpoint_url, "https://option.example", "--endpoint-url is never ignored");
+	o.endpoint_url = NULL;
+
+	resolve_target_with_config(&o, fake_getenv, cfg, "fips", &t, err, sizeof err);
+	is_str(t.endpoint_url, "https://s3tables-fips.us-east-1.api.aws", "profile use_fips_endpoint and use_dualstack_endpoint");
+	env_set("AWS_USE_FIPS_ENDPOINT", "false");
+	resolve_target_with_config(&o, fake_getenv, cfg, "fips", &t, err, sizeof err);
+	is_str(t.endpoint_url, "https://s3tables.us-east-1.api.aws", "AWS_USE_FIPS_ENDPOINT=false beats the profile");
+	env_clear();
+
+	is_int(resolve_target_with_config(&o, fake_getenv, cfg, "badbool", &t, err, sizeof err), -1, "a bad profile boolean is an error");
+	ok(strstr(err, "use_fips_endpoint") && strstr(err, "badbool"), "naming the profile and key: %s", err);
+	is_int(resolve_target_with_config(&o, fake_getenv, cfg, "badattempts", &t, err, sizeof err), -1, "profile max_attempts = 0 is an error");
+	ok(strstr(err, "max_attempts") != NULL, "naming the setting: %s", err);
+	is_int(resolve_target_with_config(&o, fake_getenv, cfg, "nosuchprofile", &t, err, sizeof err), 0, "a profile without settings changes nothing");
+	is_str(t.endpoint_url, "https://s3tables.us-east-1.amazonaws.com", "default endpoint then");
+	is_int(t.max_attempts, 3, "default attempts then");
+	aws_config_free(cfg);
+}
+
 int main(void)
 {
 	test_defaults();
@@ -542,5 +627,6 @@ int main(void)
 	test_trust();
 	test_real_getenv();
 	test_cli();
+	config_cases();
 	return tap_done();
 }
