@@ -2,9 +2,11 @@
 # The project's one test command (see README): installs missing build
 # dependencies, bootstraps, then builds and runs the whole suite twice
 # (build/: plain, gcc; build-asan/: clang with AddressSanitizer and
-# UndefinedBehaviorSanitizer),
-# checks `make distcheck`, and ends with "N passed, N failed".
-# Set S3T_SKIP_ASAN=1 or S3T_SKIP_DISTCHECK=1 to shorten a local run.
+# UndefinedBehaviorSanitizer), the unit and plugin tests once more under
+# valgrind (build/), checks `make distcheck`, and ends with
+# "N passed, N failed".
+# Set S3T_SKIP_ASAN=1, S3T_SKIP_VALGRIND=1 or S3T_SKIP_DISTCHECK=1 to shorten
+# a local run.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -38,6 +40,12 @@ autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; echo "0 passed, 1 failed"; e
 echo "=== plain build with gcc (build/) ==="
 run_build build gcc "-O2 -g"
 tally build
+
+if [ "${S3T_SKIP_VALGRIND:-0}" != 1 ] && [ -f build/Makefile ]; then
+	echo "=== valgrind: unit tests and plugin end-to-end tests (build/) ==="
+	(cd build && make -j2 check-valgrind)
+	tally build
+fi
 
 if [ "${S3T_SKIP_ASAN:-0}" != 1 ]; then
 	# clang here, so both compilers must stay warning-free.
