@@ -10,6 +10,7 @@ Environment: S3T_SRCDIR / S3T_BUILDDIR (set by `make check`), and
 S3T_VALGRIND=1 to run every plugin under valgrind (errors fail the test).
 """
 import atexit
+import http.server
 import itertools
 import json
 import os
@@ -19,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 SRCDIR = os.environ.get("S3T_SRCDIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -78,6 +80,42 @@ def table_arn(scenario, region="us-east-1"):
 def fresh(scenario):
     """A table name that selects a scenario, with a fresh nonce."""
     return "%s__n%d" % (scenario, next(_nonce))
+
+
+class Canned:
+    """A plain-HTTP stub answering every GET with one fixed JSON body (for answers the
+    simulator has no scenario for); it checks nothing, so only the evaluation is tested."""
+
+    def __init__(self, body):
+        data = json.dumps(body).encode()
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def near(value, want, tol, name):
+    """A numeric perfdata value within tol of want."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return ok(False, name, "no numeric value: %r" % (value,))
+    return ok(abs(v - want) <= tol, name, "got %s, want %s±%s" % (v, want, tol))
 
 
 class Simulator:

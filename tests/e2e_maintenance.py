@@ -8,14 +8,11 @@ asserts exit code, first line, long output and perfdata as a user (or
 Icinga) would see them.
 """
 import datetime
-import http.server
-import json
 import os
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BUCKET_ARN, Simulator, done, fresh, is_, like, ok, run, table_arn  # noqa: E402
+from e2e import (BUCKET_ARN, Canned, done, fresh, is_, like, near, ok, run, Simulator, table_arn)  # noqa: E402
 
 P = "check_s3tables_maintenance"
 sim = Simulator()
@@ -25,31 +22,6 @@ H = {h: r"(?:%dh|%s59m(?: \d+s)?)" % (h, "%dh " % (h - 1) if h > 1 else "") for 
 ENCODED_BUCKET = BUCKET_ARN.replace(":", "%3A").replace("/", "%2F")
 
 
-class Canned:
-    """A plain-HTTP stub answering every GET with one fixed JSON body (for answers the
-    simulator has no scenario for); it checks nothing, so only the evaluation is tested."""
-
-    def __init__(self, body):
-        data = json.dumps(body).encode()
-
-        class H(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *a):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def check(scenario, *args, **kw):
@@ -57,13 +29,6 @@ def check(scenario, *args, **kw):
     return run(P, ["-b", BUCKET_ARN, "-n", "sim_ns", "-N", fresh(scenario)] + list(args), sim=sim,
                name=scenario, **kw)
 
-
-def near(value, want, tol, name):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return ok(False, name, "no numeric value: %r" % (value,))
-    return ok(abs(v - want) <= tol, name, "got %s, want %s±%s" % (v, want, tol))
 
 
 # --- all fine -------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import (BUCKET_ARN, DEADLINE_SLACK, SESSION_TOKEN, Simulator, done, fresh, is_, like, ok, run,  # noqa: E402
-                 table_arn)
+from e2e import (BUCKET_ARN, DEADLINE_SLACK, SESSION_TOKEN, Simulator, done, fresh, is_,  # noqa: E402
+                 like, near, ok, run, table_arn)
 
 P = "check_s3tables_replication"
 sim = Simulator()
@@ -19,13 +19,6 @@ sim = Simulator()
 def check(scenario, *args, **kw):
     return run(P, ["-a", table_arn(scenario)] + list(args), sim=sim, name=scenario, **kw)
 
-
-def near(value, want, tol, name):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return ok(False, name, "no numeric value: %r" % (value,))
-    return ok(abs(v - want) <= tol, name, "got %s, want %s±%s" % (v, want, tol))
 
 
 # --- per destination --------------------------------------------------------
