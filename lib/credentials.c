@@ -1,6 +1,7 @@
 /* credentials.c - see credentials.h. */
 #include "credentials.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,22 @@ void creds_free(struct creds *c)
 	wipe_free(c->secret_access_key);
 	wipe_free(c->session_token);
 	memset(c, 0, sizeof *c);
+}
+
+void creds_seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
+{
+	if (!err || !errsz)
+		return;
+	size_t n = 0;
+	err[0] = '\0';
+	if (label && *label) {
+		int k = snprintf(err, errsz, "%s: ", label);
+		n = k < 0 ? 0 : (size_t)k >= errsz ? errsz - 1 : (size_t)k;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errsz - n, fmt, ap);
+	va_end(ap);
 }
 
 int creds_set(struct creds *out, const char *access_key_id, const char *secret_access_key,

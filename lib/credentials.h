@@ -52,6 +52,10 @@ struct creds_context {
 	const char *cache_dir;            /* NULL: the default per-user cache directory */
 };
 
+/* A source's error: "label: " (when label is non-empty), then the formatted text. */
+void creds_seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Copy src's strings into *dst (all or nothing). 0, or -1 when out of memory. */
 int creds_copy(struct creds *dst, const struct creds *src);
 

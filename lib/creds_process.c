@@ -23,23 +23,6 @@
 #include "deadline.h"
 #include "timestamp.h"
 
-static void seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
-{
-	if (!err || !errsz)
-		return;
-	size_t n = 0;
-	err[0] = '\0';
-	if (label && *label) {
-		int k = snprintf(err, errsz, "%s: ", label);
-		n = k < 0 ? 0 : (size_t)k >= errsz ? errsz - 1 : (size_t)k;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err + n, errsz - n, fmt, ap);
-	va_end(ap);
-}
 
 static const char *json_str(struct json_object *o, const char *key)
 {
@@ -167,7 +150,7 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 {
 	memset(out, 0, sizeof *out);
 	if (!command || !*command) {
-		seterr(err, errsz, source_label, "credential_process is empty");
+		creds_seterr(err, errsz, source_label, "credential_process is empty");
 		return -1;
 	}
 	struct deadline fallback;
@@ -177,7 +160,7 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 		dl = &fallback;
 	}
 	if (deadline_expired(dl)) {
-		seterr(err, errsz, source_label, "credential_process timed out (no time left before it could start)");
+		creds_seterr(err, errsz, source_label, "credential_process timed out (no time left before it could start)");
 		return -1;
 	}
 	int po[2] = {-1, -1}, pe[2] = {-1, -1};
@@ -187,7 +170,7 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 			close(po[0]);
 			close(po[1]);
 		}
-		seterr(err, errsz, source_label, "credential_process: cannot create a pipe: %s", strerror(e));
+		creds_seterr(err, errsz, source_label, "credential_process: cannot create a pipe: %s", strerror(e));
 		return -1;
 	}
 	pid_t pid = fork();
@@ -197,7 +180,7 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 		close(po[1]);
 		close(pe[0]);
 		close(pe[1]);
-		seterr(err, errsz, source_label, "credential_process: cannot fork: %s", strerror(e));
+		creds_seterr(err, errsz, source_label, "credential_process: cannot fork: %s", strerror(e));
 		return -1;
 	}
 	if (pid == 0) {
@@ -289,18 +272,18 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 
 	int rc = -1;
 	if (oom) {
-		seterr(err, errsz, source_label, "credential_process: out of memory");
+		creds_seterr(err, errsz, source_label, "credential_process: out of memory");
 	} else if (timed_out) {
-		seterr(err, errsz, source_label, "credential_process timed out after %.1f s (killed)", dl->seconds);
+		creds_seterr(err, errsz, source_label, "credential_process timed out after %.1f s (killed)", dl->seconds);
 	} else if (too_big) {
-		seterr(err, errsz, source_label, "credential_process wrote more than 64 KiB to stdout");
+		creds_seterr(err, errsz, source_label, "credential_process wrote more than 64 KiB to stdout");
 	} else if (reaped != 1) {
-		seterr(err, errsz, source_label, "credential_process: cannot wait for the command");
+		creds_seterr(err, errsz, source_label, "credential_process: cannot wait for the command");
 	} else if (WIFSIGNALED(status)) {
-		seterr(err, errsz, source_label, "credential_process was killed by signal %d (its stderr is not shown)",
+		creds_seterr(err, errsz, source_label, "credential_process was killed by signal %d (its stderr is not shown)",
 		       WTERMSIG(status));
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		seterr(err, errsz, source_label,
+		creds_seterr(err, errsz, source_label,
 		       "credential_process exited with status %d%s (its stderr is not shown)", WEXITSTATUS(status),
 		       WEXITSTATUS(status) == 127 ? ", command not found" : "");
 	} else {
@@ -308,7 +291,7 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 		buf[len] = '\0';
 		double now = ctx && ctx->now > 0 ? ctx->now : (double)time(NULL);
 		if (creds_process_parse(buf, len, now, out, why, sizeof why) != 0)
-			seterr(err, errsz, source_label, "credential_process: %s", why);
+			creds_seterr(err, errsz, source_label, "credential_process: %s", why);
 		else
 			rc = 0;
 	}

@@ -45,24 +45,6 @@ static void wipe_free(char *s)
 	}
 }
 
-/* "label: " prefix, then the formatted text. */
-static void seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
-{
-	if (!err || !errsz)
-		return;
-	size_t n = 0;
-	err[0] = '\0';
-	if (label && *label) {
-		int k = snprintf(err, errsz, "%s: ", label);
-		n = k < 0 ? 0 : (size_t)k >= errsz ? errsz - 1 : (size_t)k;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err + n, errsz - n, fmt, ap);
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------------ endpoint */
 
@@ -399,15 +381,15 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 {
 	char url[1024], hostport[512], path[512], why[512];
 	if (!ctx || !ctx->http) {
-		seterr(err, errsz, source_label, "%s: no HTTP client available", what);
+		creds_seterr(err, errsz, source_label, "%s: no HTTP client available", what);
 		return -1;
 	}
 	if (sts_endpoint_url(ctx, url, sizeof url, why, sizeof why) != 0) {
-		seterr(err, errsz, source_label, "%s: %s", what, why);
+		creds_seterr(err, errsz, source_label, "%s: %s", what, why);
 		return -1;
 	}
 	if (split_url(url, hostport, sizeof hostport, path, sizeof path) != 0) {
-		seterr(err, errsz, source_label, "%s: the STS endpoint URL cannot be used", what);
+		creds_seterr(err, errsz, source_label, "%s: the STS endpoint URL cannot be used", what);
 		return -1;
 	}
 	char full[1600];
@@ -441,7 +423,7 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 						  .now = (time_t)ctx_now(ctx), .normalize_path = 1,
 						  .double_encode_path = 1, .sign_content_sha256 = 0};
 			if (sigv4_sign(&rq, &sc, &sp, &sr, why, sizeof why) != 0) {
-				seterr(err, errsz, source_label, "%s: cannot sign the request: %s", what, why);
+				creds_seterr(err, errsz, source_label, "%s: cannot sign the request: %s", what, why);
 				return -1;
 			}
 			snprintf(h_date, sizeof h_date, "X-Amz-Date: %s", sr.amz_date);
@@ -451,7 +433,7 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 					h_token = NULL;
 				if (!h_token) {
 					sigv4_result_free(&sr);
-					seterr(err, errsz, source_label, "%s: out of memory", what);
+					creds_seterr(err, errsz, source_label, "%s: out of memory", what);
 					return -1;
 				}
 				headers[nh++] = h_token;
@@ -460,7 +442,7 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 				h_auth = NULL;
 				wipe_free(h_token);
 				sigv4_result_free(&sr);
-				seterr(err, errsz, source_label, "%s: out of memory", what);
+				creds_seterr(err, errsz, source_label, "%s: out of memory", what);
 				return -1;
 			}
 			headers[nh++] = h_auth;
@@ -490,7 +472,7 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 			if (rc == 0)
 				return 0;
 			if (status == 200) { /* malformed success: not retried */
-				seterr(err, errsz, source_label, "%s: %s", what, reason);
+				creds_seterr(err, errsz, source_label, "%s: %s", what, reason);
 				return -1;
 			}
 			retryable = retry_is_retryable(status, code, RETRY_TRANSPORT_NONE) ||
@@ -501,9 +483,9 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 			pause = retry_sleep_within(retry_backoff_seconds(attempt, jitter01()), deadline_remaining(dl));
 		if (pause < 0) {
 			if (attempt > 1)
-				seterr(err, errsz, source_label, "%s: %s (after %d attempts)", what, reason, attempt);
+				creds_seterr(err, errsz, source_label, "%s: %s (after %d attempts)", what, reason, attempt);
 			else
-				seterr(err, errsz, source_label, "%s: %s", what, reason);
+				creds_seterr(err, errsz, source_label, "%s: %s", what, reason);
 			return -1;
 		}
 		if (ctx->verbose >= 2)
@@ -518,7 +500,7 @@ int sts_assume_role(const struct creds_context *ctx, const struct creds *source,
 {
 	memset(out, 0, sizeof *out);
 	if (!role_arn || !*role_arn) {
-		seterr(err, errsz, source_label, "STS AssumeRole: no role ARN");
+		creds_seterr(err, errsz, source_label, "STS AssumeRole: no role ARN");
 		return -1;
 	}
 	char what[400];
@@ -526,7 +508,7 @@ int sts_assume_role(const struct creds_context *ctx, const struct creds *source,
 	sanitize(role_arn, arn, sizeof arn, 256);
 	snprintf(what, sizeof what, "STS AssumeRole for role %s", arn);
 	if (!source || !source->access_key_id || !source->secret_access_key) {
-		seterr(err, errsz, source_label, "%s: no source credentials", what);
+		creds_seterr(err, errsz, source_label, "%s: no source credentials", what);
 		return -1;
 	}
 	char gen[80], sess[STS_MAX_SESSION_NAME + 1], dur[24];
@@ -547,7 +529,7 @@ int sts_assume_role(const struct creds_context *ctx, const struct creds *source,
 	}
 	if (b.oom) {
 		buf_free(&b);
-		seterr(err, errsz, source_label, "%s: out of memory", what);
+		creds_seterr(err, errsz, source_label, "%s: out of memory", what);
 		return -1;
 	}
 	int rc = sts_call(ctx, source, &b, 0, what, source_label, "assume-role", out, err, errsz);
@@ -561,14 +543,14 @@ int sts_assume_role_with_web_identity(const struct creds_context *ctx, const cha
 {
 	memset(out, 0, sizeof *out);
 	if (!role_arn || !*role_arn) {
-		seterr(err, errsz, source_label, "STS AssumeRoleWithWebIdentity: no role ARN");
+		creds_seterr(err, errsz, source_label, "STS AssumeRoleWithWebIdentity: no role ARN");
 		return -1;
 	}
 	char what[400], arn[300];
 	sanitize(role_arn, arn, sizeof arn, 256);
 	snprintf(what, sizeof what, "STS AssumeRoleWithWebIdentity for role %s", arn);
 	if (!token || !*token) {
-		seterr(err, errsz, source_label, "%s: empty web identity token", what);
+		creds_seterr(err, errsz, source_label, "%s: empty web identity token", what);
 		return -1;
 	}
 	char gen[80], sess[STS_MAX_SESSION_NAME + 1];
@@ -584,7 +566,7 @@ int sts_assume_role_with_web_identity(const struct creds_context *ctx, const cha
 	buf_param(&b, "WebIdentityToken", token);
 	if (b.oom) {
 		buf_free(&b);
-		seterr(err, errsz, source_label, "%s: out of memory", what);
+		creds_seterr(err, errsz, source_label, "%s: out of memory", what);
 		return -1;
 	}
 	int rc = sts_call(ctx, NULL, &b, 1, what, source_label, "web-identity", out, err, errsz);
@@ -660,11 +642,11 @@ int sts_web_identity_from_file(const struct creds_context *ctx, const char *role
 	char *token;
 	memset(out, 0, sizeof *out);
 	if (!token_file || !*token_file) {
-		seterr(err, errsz, source_label, "no web identity token file given");
+		creds_seterr(err, errsz, source_label, "no web identity token file given");
 		return -1;
 	}
 	if (read_token_file(token_file, &token, why, sizeof why) != 0) {
-		seterr(err, errsz, source_label, "%s", why);
+		creds_seterr(err, errsz, source_label, "%s", why);
 		return -1;
 	}
 	int rc = sts_assume_role_with_web_identity(ctx, role_arn, token, session_name, source_label, out, err, errsz);
