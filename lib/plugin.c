@@ -105,7 +105,8 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 				   .verbose = r->opts.verbose, .no_cache = r->opts.no_credential_cache};
 	if (creds_resolve(&cc, &r->creds, err, sizeof err)) {
 		release(r);
-		if (deadline_expired(&r->deadline)) {
+		/* A source cut short by the deadline (or by its own limit just before it) timed out. */
+		if (deadline_remaining(&r->deadline) < 0.25) {
 			char secs[64];
 			output_format_double(r->opts.timeout, secs, sizeof secs);
 			output_die(info->check_name, r->opts.timeout_state, "timed out after %s s while finding credentials: %s",
