@@ -10,6 +10,7 @@ Environment: S3T_SRCDIR / S3T_BUILDDIR (set by `make check`), and
 S3T_VALGRIND=1 to run every plugin under valgrind (errors fail the test).
 """
 import atexit
+import fcntl
 import http.server
 import itertools
 import json
@@ -116,6 +117,42 @@ def near(value, want, tol, name):
     except (TypeError, ValueError):
         return ok(False, name, "no numeric value: %r" % (value,))
     return ok(abs(v - want) <= tol, name, "got %s, want %s±%s" % (v, want, tol))
+
+def find_binary(candidates):
+    for c in candidates:
+        if os.access(c, os.X_OK):
+            return c
+    return None
+
+
+def apt_install(packages):
+    """Install Debian packages with apt-get (root or sudo -n); '' on success, else why not."""
+    if not shutil.which("apt-get"):
+        return "apt-get not available"
+    if os.geteuid() == 0:
+        prefix = []
+    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], stdout=subprocess.DEVNULL,
+                                                 stderr=subprocess.DEVNULL).returncode == 0:
+        prefix = ["sudo", "-n"]
+    else:
+        return "not root and no password-less sudo"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = prefix + ["apt-get", "install", "-y", "-q", "--no-install-recommends",
+                        "-o", "DPkg::Lock::Timeout=300"] + list(packages)
+    # One apt-get at a time across the tests of a parallel `make check`.
+    with open(os.path.join(tempfile.gettempdir(), "s3t-apt.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        log = []
+        for cmd in (install, prefix + ["apt-get", "update", "-q"], install):
+            try:
+                p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   timeout=600)
+            except subprocess.TimeoutExpired:
+                return "%s timed out" % " ".join(cmd)
+            log.append(p.stdout.decode("utf-8", "replace"))
+            if p.returncode == 0 and cmd is install:
+                return ""
+        return "apt-get install %s failed: %s" % (" ".join(packages), log[-1].strip().splitlines()[-1:])
 
 
 class Simulator:

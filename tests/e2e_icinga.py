@@ -18,7 +18,6 @@ only when that is impossible.
 """
 import atexit
 import base64
-import fcntl
 import json
 import os
 import pwd
@@ -37,7 +36,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
-from e2e import ACCESS_KEY, BUCKET_ARN, SECRET_KEY, SESSION_TOKEN, Simulator, fresh, is_, ok, table_arn  # noqa: E402
+from e2e import (ACCESS_KEY, BUCKET_ARN, SECRET_KEY, SESSION_TOKEN, Simulator, apt_install,  # noqa: E402
+                 find_binary, fresh, is_, ok, table_arn)
 
 ICINGA2_CANDIDATES = ("/usr/sbin/icinga2", "/usr/bin/icinga2")
 NODE = "s3t-icinga-test"
@@ -54,43 +54,6 @@ def skip_all(reason):
 
 def skip(name, reason):
     e2e.ok(True, "%s # SKIP %s" % (name, reason))
-
-
-def find_binary(candidates):
-    for c in candidates:
-        if os.access(c, os.X_OK):
-            return c
-    return None
-
-
-def apt_install(packages):
-    """Install Debian packages with apt-get (root or sudo -n); '' on success, else why not."""
-    if not shutil.which("apt-get"):
-        return "apt-get not available"
-    if os.geteuid() == 0:
-        prefix = []
-    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], stdout=subprocess.DEVNULL,
-                                                 stderr=subprocess.DEVNULL).returncode == 0:
-        prefix = ["sudo", "-n"]
-    else:
-        return "not root and no password-less sudo"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = prefix + ["apt-get", "install", "-y", "-q", "--no-install-recommends",
-                        "-o", "DPkg::Lock::Timeout=300"] + list(packages)
-    # One apt-get at a time across the tests of a parallel `make check`.
-    with open(os.path.join(tempfile.gettempdir(), "s3t-apt.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        log = []
-        for cmd in (install, prefix + ["apt-get", "update", "-q"], install):
-            try:
-                p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   timeout=600)
-            except subprocess.TimeoutExpired:
-                return "%s timed out" % " ".join(cmd)
-            log.append(p.stdout.decode("utf-8", "replace"))
-            if p.returncode == 0 and cmd is install:
-                return ""
-        return "apt-get install %s failed: %s" % (" ".join(packages), log[-1].strip().splitlines()[-1:])
 
 
 icinga2 = find_binary(ICINGA2_CANDIDATES)

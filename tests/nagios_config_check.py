@@ -14,7 +14,6 @@ sudo -n); skips only when that is impossible. The system's /etc/nagios4 is
 never read or changed, and no daemon is started.
 """
 import atexit
-import fcntl
 import grp
 import os
 import pwd
@@ -26,7 +25,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
-from e2e import ACCESS_KEY, BUCKET_ARN, SECRET_KEY, Simulator, fresh, is_, like, ok  # noqa: E402
+from e2e import (ACCESS_KEY, BUCKET_ARN, SECRET_KEY, Simulator, apt_install, find_binary,  # noqa: E402
+                 fresh, is_, like, ok)
 
 CANDIDATES = ("/usr/sbin/nagios4", "/usr/bin/nagios4")
 NAGIOS_DIR = os.path.join(e2e.SRCDIR, "contrib", "nagios")
@@ -38,42 +38,6 @@ PLUGINDIR = os.path.join(e2e.BUILDDIR, "plugins")
 def skip_all(reason):
     print("1..0 # SKIP %s" % reason)
     sys.exit(0)
-
-
-def find_binary(candidates):
-    for c in candidates:
-        if os.access(c, os.X_OK):
-            return c
-    return None
-
-
-def apt_install(packages):
-    """Install Debian packages with apt-get (root or sudo -n); '' on success, else why not."""
-    if not shutil.which("apt-get"):
-        return "apt-get not available"
-    if os.geteuid() == 0:
-        prefix = []
-    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], stdout=subprocess.DEVNULL,
-                                                 stderr=subprocess.DEVNULL).returncode == 0:
-        prefix = ["sudo", "-n"]
-    else:
-        return "not root and no password-less sudo"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = prefix + ["apt-get", "install", "-y", "-q", "--no-install-recommends",
-                        "-o", "DPkg::Lock::Timeout=300"] + list(packages)
-    # One apt-get at a time across the tests of a parallel `make check`.
-    with open(os.path.join(tempfile.gettempdir(), "s3t-apt.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        log = []
-        for cmd in (install, prefix + ["apt-get", "update", "-q"], install):
-            try:
-                p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
-            except subprocess.TimeoutExpired:
-                return "%s timed out" % " ".join(cmd)
-            log.append(p.stdout.decode("utf-8", "replace"))
-            if p.returncode == 0 and cmd is install:
-                return ""
-        return "apt-get install %s failed: %s" % (" ".join(packages), log[-1].strip().splitlines()[-1:])
 
 
 nagios = find_binary(CANDIDATES)
