@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import (BUCKET_ARN, Canned, done, fresh, is_, like, near, ok, run, Simulator, table_arn)  # noqa: E402
+from e2e import (BUCKET_ARN, DEADLINE_SLACK, Canned, done, fresh, is_, like, near, ok, run, Simulator, table_arn)  # noqa: E402
 
 P = "check_s3tables_maintenance"
 sim = Simulator()
@@ -245,9 +245,7 @@ like(r.summary, r"malformed response: \w+: expected", "wrong types: names the fi
 r = check("slow_headers", "-t", "2")
 is_(r.rc, 3, "slow server: UNKNOWN on timeout")
 like(r.summary, r"timed out after 2 s", "slow server: says timed out after 2 s")
-# valgrind's own start-up time is not the plugin's: allow for it when running under it.
-limit = 3.0 + (3.0 if os.environ.get("S3T_VALGRIND") == "1" else 0)
-ok(r.elapsed < limit, "slow server: the run ends within -t + 1 s (%.2f s)" % r.elapsed)
+ok(r.elapsed < 2 + DEADLINE_SLACK, "slow server: the run ends within -t + 1 s (%.2f s)" % r.elapsed)
 r = check("hostile_error")
 is_(r.rc, 3, "hostile error message: UNKNOWN")
 is_(len(r.long), 0, "hostile error message: no fake second line")

@@ -25,6 +25,7 @@
 #include <json-c/json.h>
 
 #include "deadline.h"
+#include "fixture.h"
 #include "http.h"
 #include "tap.h"
 
@@ -90,30 +91,8 @@ static int start_fixture(const char *script)
 {
 	snprintf(portpath, sizeof portpath, "%s/port", tmpdir);
 	snprintf(logpath, sizeof logpath, "%s/log.jsonl", tmpdir);
-	fixture_pid = fork();
-	if (fixture_pid < 0)
-		return -1;
-	if (fixture_pid == 0) {
-		execlp("python3", "python3", script, "--port-file", portpath, "--log", logpath, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(portpath, "r");
-		if (f) {
-			int port = -1;
-			if (fscanf(f, "%d", &port) != 1)
-				port = -1;
-			fclose(f);
-			if (port > 0)
-				return port;
-		}
-		if (waitpid(fixture_pid, NULL, WNOHANG) == fixture_pid) {
-			fixture_pid = -1;
-			return -1;
-		}
-		usleep(50000);
-	}
-	return -1;
+	char *argv[] = {"python3", (char *)script, "--port-file", portpath, "--log", logpath, NULL};
+	return fixture_spawn(argv, portpath, 10, &fixture_pid);
 }
 
 static char *slurp(const char *path, size_t *len)

@@ -22,6 +22,7 @@
 #include "creds_sts.h"
 #include "deadline.h"
 #include "http.h"
+#include "fixture.h"
 #include "tap.h"
 
 /* Providers owned by other modules; weak stand-ins so this test links on its own. */
@@ -222,38 +223,14 @@ static int start_fake_sts(char *url, size_t urlsz)
 	snprintf(script, sizeof script, "%s/tests/fake_sts.py", srcdir());
 	snprintf(port_file, sizeof port_file, "%s/port", tmpdir);
 	snprintf(log_path, sizeof log_path, "%s/sts.log", tmpdir);
-	sts_pid = fork();
-	if (sts_pid < 0)
+	char *argv[] = {"python3", script, "--port-file", port_file, "--log", log_path, "--key",
+			SRC_AKID ":" SRC_SECRET, "--fail", "Denied=AccessDenied", "--fail", "Expired=ExpiredToken",
+			"--fail", "Flaky=500once", "--fail", "Broken=500", NULL};
+	int port = fixture_spawn(argv, port_file, 10, &sts_pid);
+	if (port < 0)
 		return -1;
-	if (sts_pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-		if (devnull >= 0)
-			dup2(devnull, 1);
-		execlp("python3", "python3", script, "--port-file", port_file, "--log", log_path, "--key",
-		       SRC_AKID ":" SRC_SECRET, "--fail", "Denied=AccessDenied", "--fail", "Expired=ExpiredToken",
-		       "--fail", "Flaky=500once", "--fail", "Broken=500", (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(port_file, "r");
-		int port = 0;
-		if (f) {
-			if (fscanf(f, "%d", &port) != 1)
-				port = 0;
-			fclose(f);
-		}
-		if (port > 0) {
-			snprintf(url, urlsz, "http://127.0.0.1:%d", port);
-			return 0;
-		}
-		int status;
-		if (waitpid(sts_pid, &status, WNOHANG) == sts_pid) {
-			sts_pid = -1;
-			return -1;
-		}
-		usleep(50 * 1000);
-	}
-	return -1;
+	snprintf(url, urlsz, "http://127.0.0.1:%d", port);
+	return 0;
 }
 
 static void stop_fake_sts(void)

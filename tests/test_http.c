@@ -25,6 +25,7 @@
 #include "aws_error.h"
 #include "deadline.h"
 #include "http.h"
+#include "fixture.h"
 #include "tap.h"
 
 static pid_t fixture_pid = -1;
@@ -90,38 +91,13 @@ static int contains(const char *hay, const char *needle)
 	return hay && needle && strstr(hay, needle) != NULL;
 }
 
-/* Start the fixture; returns its port or -1. */
+/* Start the fixture; returns its port or -1 (up to 30 s: key generation can be slow on busy CI). */
 static int start_fixture(const char *script)
 {
 	char portfile[256];
 	snprintf(portfile, sizeof(portfile), "%s/port", tmpdir);
-	fixture_pid = fork();
-	if (fixture_pid < 0)
-		return -1;
-	if (fixture_pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-		if (devnull >= 0)
-			dup2(devnull, 1);
-		execlp("python3", "python3", script, "--dir", tmpdir, "--port-file", portfile, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 300; i++) { /* up to 30 s: key generation can be slow on busy CI */
-		FILE *f = fopen(portfile, "r");
-		if (f) {
-			int port = -1;
-			if (fscanf(f, "%d", &port) != 1)
-				port = -1;
-			fclose(f);
-			if (port > 0)
-				return port;
-		}
-		if (waitpid(fixture_pid, NULL, WNOHANG) == fixture_pid) {
-			fixture_pid = -1;
-			return -1;
-		}
-		usleep(100000);
-	}
-	return -1;
+	char *argv[] = {"python3", (char *)script, "--dir", tmpdir, "--port-file", portfile, NULL};
+	return fixture_spawn(argv, portfile, 30, &fixture_pid);
 }
 
 static int closed_port(void)
