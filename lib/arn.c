@@ -2,23 +2,13 @@
  * arn.c - parse and validate S3 Tables ARNs (see arn.h for the contract).
  */
 #include "arn.h"
+#include "error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 enum want { WANT_TABLE, WANT_BUCKET, WANT_EITHER };
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Quote len bytes of s for an error message: at most 64 source bytes, bytes
@@ -87,39 +77,39 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 	if (out)
 		memset(out, 0, sizeof *out);
 	if (!out) {
-		set_err(err, errsz, "internal error: no output structure for the ARN");
+		error_set(err, errsz, "internal error: no output structure for the ARN");
 		return -1;
 	}
 	if (!text) {
-		set_err(err, errsz, "ARN is missing");
+		error_set(err, errsz, "ARN is missing");
 		return -1;
 	}
 	len = strnlen(text, ARN_MAX_LEN + 1);
 	if (len == 0) {
-		set_err(err, errsz, "ARN is empty");
+		error_set(err, errsz, "ARN is empty");
 		return -1;
 	}
 	if (len > ARN_MAX_LEN) {
-		set_err(err, errsz, "ARN is longer than %d characters", ARN_MAX_LEN);
+		error_set(err, errsz, "ARN is longer than %d characters", ARN_MAX_LEN);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
-			set_err(err, errsz, "ARN contains whitespace (byte 0x%02x) at offset %zu", c, i);
+			error_set(err, errsz, "ARN contains whitespace (byte 0x%02x) at offset %zu", c, i);
 			return -1;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			set_err(err, errsz, "ARN contains a control character (byte 0x%02x) at offset %zu", c, i);
+			error_set(err, errsz, "ARN contains a control character (byte 0x%02x) at offset %zu", c, i);
 			return -1;
 		}
 		if (c >= 0x80) {
-			set_err(err, errsz, "ARN contains a non-ASCII byte (0x%02x) at offset %zu", c, i);
+			error_set(err, errsz, "ARN contains a non-ASCII byte (0x%02x) at offset %zu", c, i);
 			return -1;
 		}
 	}
 	if (strncmp(text, "arn:", 4) != 0) {
-		set_err(err, errsz, "ARN '%s' does not start with 'arn:'", quote(q, sizeof q, text, len));
+		error_set(err, errsz, "ARN '%s' does not start with 'arn:'", quote(q, sizeof q, text, len));
 		return -1;
 	}
 
@@ -136,7 +126,7 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 		}
 	}
 	if (n != 5) {
-		set_err(err, errsz,
+		error_set(err, errsz,
 			"ARN has %d ':'-separated fields, expected 6 "
 			"(arn:partition:s3tables:region:account:resource)",
 			n + 1);
@@ -146,22 +136,22 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 
 	/* partition */
 	if (flen[1] == 0) {
-		set_err(err, errsz, "partition is empty");
+		error_set(err, errsz, "partition is empty");
 		return -1;
 	}
 	if (flen[1] < 3 || strncmp(f[1], "aws", 3) != 0) {
-		set_err(err, errsz, "partition '%s' does not start with 'aws'", quote(q, sizeof q, f[1], flen[1]));
+		error_set(err, errsz, "partition '%s' does not start with 'aws'", quote(q, sizeof q, f[1], flen[1]));
 		return -1;
 	}
 	for (i = 0; i < flen[1]; i++) {
 		if (!is_lower_digit_dash(f[1][i])) {
-			set_err(err, errsz, "partition '%s' contains %s; only a-z, 0-9 and '-' are allowed",
+			error_set(err, errsz, "partition '%s' contains %s; only a-z, 0-9 and '-' are allowed",
 				quote(q, sizeof q, f[1], flen[1]), describe_char(cbuf, sizeof cbuf, f[1][i]));
 			return -1;
 		}
 	}
 	if (flen[1] >= sizeof a.partition) {
-		set_err(err, errsz, "partition '%s' is longer than %zu characters",
+		error_set(err, errsz, "partition '%s' is longer than %zu characters",
 			quote(q, sizeof q, f[1], flen[1]), sizeof a.partition - 1);
 		return -1;
 	}
@@ -169,24 +159,24 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 
 	/* service */
 	if (flen[2] != 8 || strncmp(f[2], "s3tables", 8) != 0) {
-		set_err(err, errsz, "service '%s' is not 's3tables'", quote(q, sizeof q, f[2], flen[2]));
+		error_set(err, errsz, "service '%s' is not 's3tables'", quote(q, sizeof q, f[2], flen[2]));
 		return -1;
 	}
 
 	/* region */
 	if (flen[3] == 0) {
-		set_err(err, errsz, "region is empty");
+		error_set(err, errsz, "region is empty");
 		return -1;
 	}
 	for (i = 0; i < flen[3]; i++) {
 		if (!is_lower_digit_dash(f[3][i])) {
-			set_err(err, errsz, "region '%s' contains %s; only a-z, 0-9 and '-' are allowed",
+			error_set(err, errsz, "region '%s' contains %s; only a-z, 0-9 and '-' are allowed",
 				quote(q, sizeof q, f[3], flen[3]), describe_char(cbuf, sizeof cbuf, f[3][i]));
 			return -1;
 		}
 	}
 	if (flen[3] >= sizeof a.region) {
-		set_err(err, errsz, "region '%s' is longer than %zu characters", quote(q, sizeof q, f[3], flen[3]),
+		error_set(err, errsz, "region '%s' is longer than %zu characters", quote(q, sizeof q, f[3], flen[3]),
 			sizeof a.region - 1);
 		return -1;
 	}
@@ -195,16 +185,16 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 	/* account */
 	for (i = 0; i < flen[4]; i++) {
 		if (f[4][i] < '0' || f[4][i] > '9') {
-			set_err(err, errsz, "account '%s' contains %s; it must be 12 digits",
+			error_set(err, errsz, "account '%s' contains %s; it must be 12 digits",
 				quote(q, sizeof q, f[4], flen[4]), describe_char(cbuf, sizeof cbuf, f[4][i]));
 			return -1;
 		}
 	}
 	if (flen[4] != 12) {
 		if (flen[4] == 0)
-			set_err(err, errsz, "account is empty; it must be 12 digits");
+			error_set(err, errsz, "account is empty; it must be 12 digits");
 		else
-			set_err(err, errsz, "account '%s' is not 12 digits (it has %zu)",
+			error_set(err, errsz, "account '%s' is not 12 digits (it has %zu)",
 				quote(q, sizeof q, f[4], flen[4]), flen[4]);
 		return -1;
 	}
@@ -213,11 +203,11 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 	/* resource: bucket/{bucket}[/table/{id}] */
 	const char *r = f[5], *rend = f[5] + flen[5];
 	if (flen[5] == 0) {
-		set_err(err, errsz, "resource is empty; expected 'bucket/<name>'");
+		error_set(err, errsz, "resource is empty; expected 'bucket/<name>'");
 		return -1;
 	}
 	if (flen[5] < 7 || strncmp(r, "bucket/", 7) != 0) {
-		set_err(err, errsz, "resource '%s' does not start with 'bucket/'", quote(q, sizeof q, r, flen[5]));
+		error_set(err, errsz, "resource '%s' does not start with 'bucket/'", quote(q, sizeof q, r, flen[5]));
 		return -1;
 	}
 	const char *b = r + 7, *bend = b;
@@ -225,25 +215,25 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 		bend++;
 	size_t blen = (size_t)(bend - b);
 	if (blen == 0) {
-		set_err(err, errsz, "bucket name is empty");
+		error_set(err, errsz, "bucket name is empty");
 		return -1;
 	}
 	for (i = 0; i < blen; i++) {
 		if (!is_bucket_char(b[i])) {
-			set_err(err, errsz, "bucket name '%s' contains %s; only a-z, 0-9, '_' and '-' are allowed",
+			error_set(err, errsz, "bucket name '%s' contains %s; only a-z, 0-9, '_' and '-' are allowed",
 				quote(q, sizeof q, b, blen), describe_char(cbuf, sizeof cbuf, b[i]));
 			return -1;
 		}
 	}
 	if (blen < 3 || blen > 63) {
-		set_err(err, errsz, "bucket name '%s' is %zu characters long; it must be 3 to 63",
+		error_set(err, errsz, "bucket name '%s' is %zu characters long; it must be 3 to 63",
 			quote(q, sizeof q, b, blen), blen);
 		return -1;
 	}
 	memcpy(a.bucket, b, blen);
 	/* The bucket ARN is everything up to the end of the bucket name. */
 	if ((size_t)(bend - text) >= sizeof a.bucket_arn) {
-		set_err(err, errsz, "table bucket ARN is longer than %zu characters", sizeof a.bucket_arn - 1);
+		error_set(err, errsz, "table bucket ARN is longer than %zu characters", sizeof a.bucket_arn - 1);
 		return -1;
 	}
 	memcpy(a.bucket_arn, text, (size_t)(bend - text));
@@ -251,7 +241,7 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 	if (bend == rend) {
 		/* A table-bucket ARN. */
 		if (want == WANT_TABLE) {
-			set_err(err, errsz,
+			error_set(err, errsz,
 				"'%s' is a table bucket ARN, but a table ARN "
 				"('.../bucket/<name>/table/<table-id>') is required",
 				quote(q, sizeof q, text, len));
@@ -266,40 +256,40 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 	const char *rest = bend; /* starts with '/' */
 	size_t restlen = (size_t)(rend - rest);
 	if (restlen == 1) {
-		set_err(err, errsz, "trailing '/' after bucket name '%s'", a.bucket);
+		error_set(err, errsz, "trailing '/' after bucket name '%s'", a.bucket);
 		return -1;
 	}
 	if (restlen >= 6 && strncmp(rest, "/table", 6) == 0 && (restlen == 6 || rest[6] == '/')) {
 		const char *t = rest + 6 + (restlen > 6 ? 1 : 0);
 		size_t tlen = (size_t)(rend - t);
 		if (want == WANT_BUCKET) {
-			set_err(err, errsz,
+			error_set(err, errsz,
 				"'%s' is a table ARN, but a table bucket ARN ('.../bucket/<name>') is required "
 				"(the table's bucket ARN is '%s')",
 				quote(q, sizeof q, text, len), a.bucket_arn);
 			return -1;
 		}
 		if (tlen == 0) {
-			set_err(err, errsz, "table id is missing after '/table/'");
+			error_set(err, errsz, "table id is missing after '/table/'");
 			return -1;
 		}
 		for (i = 0; i < tlen; i++) {
 			if (t[i] == '/') {
 				if (i + 1 == tlen)
-					set_err(err, errsz, "trailing '/' after table id '%s'", quote(q, sizeof q, t, i));
+					error_set(err, errsz, "trailing '/' after table id '%s'", quote(q, sizeof q, t, i));
 				else
-					set_err(err, errsz, "table id '%s' contains '/'", quote(q, sizeof q, t, tlen));
+					error_set(err, errsz, "table id '%s' contains '/'", quote(q, sizeof q, t, tlen));
 				return -1;
 			}
 			if (!is_table_id_char(t[i])) {
-				set_err(err, errsz,
+				error_set(err, errsz,
 					"table id '%s' contains %s; only A-Z, a-z, 0-9, '_' and '-' are allowed",
 					quote(q, sizeof q, t, tlen), describe_char(cbuf, sizeof cbuf, t[i]));
 				return -1;
 			}
 		}
 		if (tlen > 255) {
-			set_err(err, errsz, "table id '%s' is %zu characters long; the maximum is 255",
+			error_set(err, errsz, "table id '%s' is %zu characters long; the maximum is 255",
 				quote(q, sizeof q, t, tlen), tlen);
 			return -1;
 		}
@@ -309,10 +299,10 @@ static int parse(const char *text, struct arn *out, enum want want, char *err, s
 		return 0;
 	}
 	if (want == WANT_BUCKET)
-		set_err(err, errsz, "unexpected '%s' after bucket name '%s' in a table bucket ARN",
+		error_set(err, errsz, "unexpected '%s' after bucket name '%s' in a table bucket ARN",
 			quote(q, sizeof q, rest, restlen), a.bucket);
 	else
-		set_err(err, errsz, "expected '/table/<table-id>' after bucket name '%s', found '%s'", a.bucket,
+		error_set(err, errsz, "expected '/table/<table-id>' after bucket name '%s', found '%s'", a.bucket,
 			quote(q, sizeof q, rest, restlen));
 	return -1;
 }

@@ -1,5 +1,6 @@
 /* aws_config.c - see aws_config.h. */
 #include "aws_config.h"
+#include "error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,17 +52,6 @@ struct aws_config {
 };
 
 enum file_kind { KIND_CONFIG, KIND_CREDENTIALS };
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 static char *dupn(const char *s, size_t n)
 {
@@ -426,7 +416,7 @@ static int is_identifier(const char *s, size_t n)
 static int parse_raw(const char *text, size_t len, const char *label, struct seclist *raw, char *err, size_t errsz)
 {
 	if (len > AWS_CONFIG_MAX_FILE) {
-		set_err(err, errsz, "%s: larger than %u bytes (%zu bytes); refusing to parse it", label,
+		error_set(err, errsz, "%s: larger than %u bytes (%zu bytes); refusing to parse it", label,
 			AWS_CONFIG_MAX_FILE, len);
 		return -1;
 	}
@@ -449,7 +439,7 @@ static int parse_raw(const char *text, size_t len, const char *label, struct sec
 		if (nl && n && s[n - 1] == '\r') /* Rust str::lines(): only "\r\n" ends a line */
 			n--;
 		if (n > AWS_CONFIG_MAX_LINE) {
-			set_err(err, errsz, "%s, line %zu: line longer than %u bytes (%zu bytes)", label, lineno,
+			error_set(err, errsz, "%s, line %zu: line longer than %u bytes (%zu bytes)", label, lineno,
 				AWS_CONFIG_MAX_LINE, n);
 			goto out;
 		}
@@ -457,17 +447,17 @@ static int parse_raw(const char *text, size_t len, const char *label, struct sec
 			uint32_t cp;
 			size_t l = utf8_len((const unsigned char *)s + i, n - i, &cp);
 			if (!l) {
-				set_err(err, errsz, "%s, line %zu: not valid UTF-8 (byte %zu of the line)", label, lineno,
+				error_set(err, errsz, "%s, line %zu: not valid UTF-8 (byte %zu of the line)", label, lineno,
 					i + 1);
 				goto out;
 			}
 			if (cp == 0) {
-				set_err(err, errsz, "%s, line %zu: contains a NUL byte (byte %zu of the line)", label,
+				error_set(err, errsz, "%s, line %zu: contains a NUL byte (byte %zu of the line)", label,
 					lineno, i + 1);
 				goto out;
 			}
 			if (cp == 0xfeff && lineno == 1 && i == 0) {
-				set_err(err, errsz,
+				error_set(err, errsz,
 					"%s, line 1: starts with a UTF-8 byte order mark; Expected a profile definition", label);
 				goto out;
 			}
@@ -480,7 +470,7 @@ static int parse_raw(const char *text, size_t len, const char *label, struct sec
 		if (s[0] == '[') {
 			struct span x = prepare_line(line, 0);
 			if (x.n < 2 || x.s[x.n - 1] != ']') {
-				set_err(err, errsz, "%s, line %zu: Profile definition must end with ']'", label, lineno);
+				error_set(err, errsz, "%s, line %zu: Profile definition must end with ']'", label, lineno);
 				goto out;
 			}
 			cur = seclist_add(raw, x.s + 1, x.n - 2, 0);
@@ -490,12 +480,12 @@ static int parse_raw(const char *text, size_t len, const char *label, struct sec
 			is_sub = 0;
 		} else if (is_ws(s[0])) {
 			if (cur < 0) {
-				set_err(err, errsz, "%s, line %zu: Expected a profile definition, found a continuation line",
+				error_set(err, errsz, "%s, line %zu: Expected a profile definition, found a continuation line",
 					label, lineno);
 				goto out;
 			}
 			if (!prop) {
-				set_err(err, errsz, "%s, line %zu: Expected a property definition, found continuation", label,
+				error_set(err, errsz, "%s, line %zu: Expected a property definition, found continuation", label,
 					lineno);
 				goto out;
 			}
@@ -503,11 +493,11 @@ static int parse_raw(const char *text, size_t len, const char *label, struct sec
 				struct span k, v;
 				switch (parse_property_line(line, &k, &v)) {
 				case PROP_NO_EQUALS:
-					set_err(err, errsz, "%s, line %zu: Expected an '=' sign defining a sub-property", label,
+					error_set(err, errsz, "%s, line %zu: Expected an '=' sign defining a sub-property", label,
 						lineno);
 					goto out;
 				case PROP_NO_NAME:
-					set_err(err, errsz, "%s, line %zu: Sub-property did not have a name", label, lineno);
+					error_set(err, errsz, "%s, line %zu: Sub-property did not have a name", label, lineno);
 					goto out;
 				case PROP_OK:
 					break;
@@ -520,17 +510,17 @@ static int parse_raw(const char *text, size_t len, const char *label, struct sec
 				goto nomem;
 		} else {
 			if (cur < 0) {
-				set_err(err, errsz, "%s, line %zu: Expected a profile definition before this property", label,
+				error_set(err, errsz, "%s, line %zu: Expected a profile definition before this property", label,
 					lineno);
 				goto out;
 			}
 			struct span k, v;
 			switch (parse_property_line(line, &k, &v)) {
 			case PROP_NO_EQUALS:
-				set_err(err, errsz, "%s, line %zu: Expected an '=' sign defining a property", label, lineno);
+				error_set(err, errsz, "%s, line %zu: Expected an '=' sign defining a property", label, lineno);
 				goto out;
 			case PROP_NO_NAME:
-				set_err(err, errsz, "%s, line %zu: Property did not have a name", label, lineno);
+				error_set(err, errsz, "%s, line %zu: Property did not have a name", label, lineno);
 				goto out;
 			case PROP_OK:
 				break;
@@ -555,7 +545,7 @@ static int parse_raw(const char *text, size_t len, const char *label, struct sec
 	rc = 0;
 	goto out;
 nomem:
-	set_err(err, errsz, "%s, line %zu: out of memory", label, lineno);
+	error_set(err, errsz, "%s, line %zu: out of memory", label, lineno);
 out:
 	free(lowkey);
 	return rc;
@@ -708,7 +698,7 @@ static struct aws_config *parse_labelled(const char *ctext, size_t clen, const c
 		goto nomem;
 	return cfg;
 nomem:
-	set_err(err, errsz, "out of memory while parsing the AWS config files");
+	error_set(err, errsz, "out of memory while parsing the AWS config files");
 fail:
 	seclist_free(&raw);
 	aws_config_free(cfg);
@@ -745,22 +735,22 @@ static int read_limited(const char *path, char **buf, size_t *len, char *err, si
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		set_err(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+		error_set(err, errsz, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
-		set_err(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
+		error_set(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		set_err(err, errsz, "%s: is a directory, not a file", path);
+		error_set(err, errsz, "%s: is a directory, not a file", path);
 		close(fd);
 		return -1;
 	}
 	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > AWS_CONFIG_MAX_FILE) {
-		set_err(err, errsz, "%s: larger than %u bytes (%jd bytes); refusing to read it", path,
+		error_set(err, errsz, "%s: larger than %u bytes (%jd bytes); refusing to read it", path,
 			AWS_CONFIG_MAX_FILE, (intmax_t)st.st_size);
 		close(fd);
 		return -1;
@@ -771,7 +761,7 @@ static int read_limited(const char *path, char **buf, size_t *len, char *err, si
 	size_t cap = AWS_CONFIG_MAX_FILE + 1, n = 0;
 	char *b = malloc(cap);
 	if (!b) {
-		set_err(err, errsz, "%s: out of memory", path);
+		error_set(err, errsz, "%s: out of memory", path);
 		close(fd);
 		return -1;
 	}
@@ -780,7 +770,7 @@ static int read_limited(const char *path, char **buf, size_t *len, char *err, si
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			set_err(err, errsz, "%s: cannot read: %s", path, strerror(errno));
+			error_set(err, errsz, "%s: cannot read: %s", path, strerror(errno));
 			free(b);
 			close(fd);
 			return -1;
@@ -791,7 +781,7 @@ static int read_limited(const char *path, char **buf, size_t *len, char *err, si
 	}
 	close(fd);
 	if (n > AWS_CONFIG_MAX_FILE) {
-		set_err(err, errsz, "%s: larger than %u bytes; refusing to read it", path, AWS_CONFIG_MAX_FILE);
+		error_set(err, errsz, "%s: larger than %u bytes; refusing to read it", path, AWS_CONFIG_MAX_FILE);
 		free(b);
 		return -1;
 	}
@@ -922,7 +912,7 @@ static int locate(const char *(*getenv_fn)(const char *), const char *var, const
 			if (out && outsz)
 				out[0] = '\0';
 			if (!out || outsz == 0) {
-				set_err(err, errsz, "no buffer for the %s path", what);
+				error_set(err, errsz, "no buffer for the %s path", what);
 				return -1;
 			}
 			return 0;
@@ -940,7 +930,7 @@ static int locate(const char *(*getenv_fn)(const char *), const char *var, const
 	if (n < 0 || (size_t)n >= outsz) {
 		if (out && outsz)
 			out[0] = '\0';
-		set_err(err, errsz, "the %s path is too long (%d bytes; room for %zu)", what, n, outsz ? outsz - 1 : 0);
+		error_set(err, errsz, "the %s path is too long (%d bytes; room for %zu)", what, n, outsz ? outsz - 1 : 0);
 		return -1;
 	}
 	return 0;

@@ -1,5 +1,6 @@
 /* creds_container.c - see creds_container.h. */
 #include "creds_container.h"
+#include "error.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -29,17 +30,6 @@ static const char *env_get(const char *(*getenv_fn)(const char *), const char *n
 	return v && *v ? v : NULL; /* an empty variable counts as unset */
 }
 
-static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errsz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
-
 static int bad_uri_char(const char *s)
 {
 	for (; *s; s++) {
@@ -64,49 +54,49 @@ int creds_container_split_url(const char *url, char *scheme, size_t schemesz, ch
 		host[0] = '\0';
 	*rest = "";
 	if (!url || bad_uri_char(url)) {
-		set_err(err, errsz, "invalid uri character");
+		error_set(err, errsz, "invalid uri character");
 		return -1;
 	}
 	p = strstr(url, "://");
 	if (!p || p == url) {
-		set_err(err, errsz, "URI did not specify a host");
+		error_set(err, errsz, "URI did not specify a host");
 		return -1;
 	}
 	for (const char *s = url; s < p; s++) {
 		if (!isalpha((unsigned char)*s) && !(s > url && (isdigit((unsigned char)*s) || strchr("+-.", *s)))) {
-			set_err(err, errsz, "invalid uri character");
+			error_set(err, errsz, "invalid uri character");
 			return -1;
 		}
 	}
 	n = (size_t)(p - url);
 	if (n >= schemesz) {
-		set_err(err, errsz, "unsupported URI scheme");
+		error_set(err, errsz, "unsupported URI scheme");
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
 		scheme[i] = (char)tolower((unsigned char)url[i]);
 	scheme[n] = '\0';
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-		set_err(err, errsz, "unsupported URI scheme \"%s\" (only http and https)", scheme);
+		error_set(err, errsz, "unsupported URI scheme \"%s\" (only http and https)", scheme);
 		return -1;
 	}
 	auth = p + 3;
 	auth_end = auth + strcspn(auth, "/?#");
 	*rest = auth_end;
 	if (memchr(auth, '@', (size_t)(auth_end - auth))) {
-		set_err(err, errsz, "user information in the URI is not supported");
+		error_set(err, errsz, "user information in the URI is not supported");
 		return -1;
 	}
 	if (auth < auth_end && *auth == '[') {
 		h = auth + 1;
 		h_end = memchr(h, ']', (size_t)(auth_end - h));
 		if (!h_end) {
-			set_err(err, errsz, "invalid IPv6 address in the URI");
+			error_set(err, errsz, "invalid IPv6 address in the URI");
 			return -1;
 		}
 		if (h_end + 1 < auth_end) {
 			if (h_end[1] != ':') {
-				set_err(err, errsz, "invalid uri character");
+				error_set(err, errsz, "invalid uri character");
 				return -1;
 			}
 			colon = h_end + 1;
@@ -117,12 +107,12 @@ int creds_container_split_url(const char *url, char *scheme, size_t schemesz, ch
 		h_end = colon ? colon : auth_end;
 	}
 	if (h_end == h) {
-		set_err(err, errsz, "URI did not specify a host");
+		error_set(err, errsz, "URI did not specify a host");
 		return -1;
 	}
 	n = (size_t)(h_end - h);
 	if (n >= hostsz) {
-		set_err(err, errsz, "URI host is too long");
+		error_set(err, errsz, "URI host is too long");
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -131,7 +121,7 @@ int creds_container_split_url(const char *url, char *scheme, size_t schemesz, ch
 	if (auth < auth_end && *auth == '[') {
 		struct in6_addr a6;
 		if (inet_pton(AF_INET6, host, &a6) != 1) {
-			set_err(err, errsz, "invalid IPv6 address in the URI");
+			error_set(err, errsz, "invalid IPv6 address in the URI");
 			return -1;
 		}
 	}
@@ -139,17 +129,17 @@ int creds_container_split_url(const char *url, char *scheme, size_t schemesz, ch
 		long v = 0;
 		const char *d = colon + 1;
 		if (d == auth_end) {
-			set_err(err, errsz, "invalid port in the URI");
+			error_set(err, errsz, "invalid port in the URI");
 			return -1;
 		}
 		for (; d < auth_end; d++) {
 			if (!isdigit((unsigned char)*d) || (v = v * 10 + (*d - '0')) > 65535) {
-				set_err(err, errsz, "invalid port in the URI");
+				error_set(err, errsz, "invalid port in the URI");
 				return -1;
 			}
 		}
 		if (v < 1) {
-			set_err(err, errsz, "invalid port in the URI");
+			error_set(err, errsz, "invalid port in the URI");
 			return -1;
 		}
 		*port = (int)v;
@@ -207,29 +197,29 @@ int creds_container_uri(const char *(*getenv_fn)(const char *), char *url, size_
 		err[0] = '\0';
 	if (rel) {
 		if (rel[0] != '/' || bad_uri_char(rel)) {
-			set_err(err, errsz, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid path: %s",
+			error_set(err, errsz, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid path: %s",
 				rel[0] != '/' ? "it must start with '/'" : "invalid uri character");
 			return CREDS_CONTAINER_URI_INVALID;
 		}
 		if ((size_t)snprintf(url, urlsz, "http://%s%s", CREDS_CONTAINER_ECS_HOST, rel) >= urlsz) {
 			url[0] = '\0';
-			set_err(err, errsz, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is too long");
+			error_set(err, errsz, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is too long");
 			return CREDS_CONTAINER_URI_INVALID;
 		}
 		return CREDS_CONTAINER_URI_OK;
 	}
 	if (!full) {
-		set_err(err, errsz, "No environment variables were set to configure ECS provider "
+		error_set(err, errsz, "No environment variables were set to configure ECS provider "
 				    "(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI)");
 		return CREDS_CONTAINER_URI_UNSET;
 	}
 	if (creds_container_split_url(full, scheme, sizeof scheme, host, sizeof host, &port, &rest, why,
 				      sizeof why)) {
-		set_err(err, errsz, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URI: %s", why);
+		error_set(err, errsz, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URI: %s", why);
 		return CREDS_CONTAINER_URI_INVALID;
 	}
 	if (strcmp(scheme, "http") == 0 && !http_host_allowed(host)) {
-		set_err(err, errsz,
+		error_set(err, errsz,
 			"AWS_CONTAINER_CREDENTIALS_FULL_URI host %s is not allowed over plain http "
 			"(use https, a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23)",
 			host);
@@ -237,7 +227,7 @@ int creds_container_uri(const char *(*getenv_fn)(const char *), char *url, size_
 	}
 	if ((size_t)snprintf(url, urlsz, "%s", full) >= urlsz) {
 		url[0] = '\0';
-		set_err(err, errsz, "AWS_CONTAINER_CREDENTIALS_FULL_URI is too long");
+		error_set(err, errsz, "AWS_CONTAINER_CREDENTIALS_FULL_URI is too long");
 		return CREDS_CONTAINER_URI_INVALID;
 	}
 	return CREDS_CONTAINER_URI_OK;
@@ -263,12 +253,12 @@ int creds_container_parse(const char *body, size_t len, const char *source, stru
 
 	memset(out, 0, sizeof *out);
 	if (!body || len == 0 || len > (size_t)0x7fffffff) {
-		set_err(err, errsz, "the response is empty");
+		error_set(err, errsz, "the response is empty");
 		return -1;
 	}
 	tok = json_tokener_new_ex(16);
 	if (!tok) {
-		set_err(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return -1;
 	}
 	root = json_tokener_parse_ex(tok, body, (int)len);
@@ -286,7 +276,7 @@ int creds_container_parse(const char *body, size_t len, const char *source, stru
 	}
 	json_tokener_free(tok);
 	if (!root || !json_object_is_type(root, json_type_object)) {
-		set_err(err, errsz, "the response is not a JSON object");
+		error_set(err, errsz, "the response is not a JSON object");
 		goto out;
 	}
 	id = json_str(root, "AccessKeyId");
@@ -294,16 +284,16 @@ int creds_container_parse(const char *body, size_t len, const char *source, stru
 	token = json_str(root, "Token");
 	exp = json_str(root, "Expiration");
 	if (!id || !*id || !secret || !*secret || !exp) {
-		set_err(err, errsz, "the response has no %s",
+		error_set(err, errsz, "the response has no %s",
 			!id || !*id ? "AccessKeyId" : !secret || !*secret ? "SecretAccessKey" : "Expiration");
 		goto out;
 	}
 	if (timestamp_parse(exp, &expiration, why, sizeof why)) {
-		set_err(err, errsz, "the response's Expiration is not an ISO 8601 time");
+		error_set(err, errsz, "the response's Expiration is not an ISO 8601 time");
 		goto out;
 	}
 	if (creds_set(out, id, secret, token, expiration, source)) {
-		set_err(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		goto out;
 	}
 	rc = 0;
@@ -320,14 +310,14 @@ static char *read_token_file(const char *path, char *err, size_t errsz)
 	size_t n;
 
 	if (!f) {
-		set_err(err, errsz, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", path,
+		error_set(err, errsz, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", path,
 			strerror(errno));
 		return NULL;
 	}
 	buf = malloc(TOKEN_FILE_MAX + 1);
 	if (!buf) {
 		fclose(f);
-		set_err(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return NULL;
 	}
 	n = fread(buf, 1, TOKEN_FILE_MAX + 1, f);
@@ -336,7 +326,7 @@ static char *read_token_file(const char *path, char *err, size_t errsz)
 		fclose(f);
 		OPENSSL_cleanse(buf, TOKEN_FILE_MAX + 1);
 		free(buf);
-		set_err(err, errsz, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", path,
+		error_set(err, errsz, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", path,
 			n > TOKEN_FILE_MAX ? "file is larger than 64 KiB" : strerror(e2));
 		return NULL;
 	}
@@ -345,7 +335,7 @@ static char *read_token_file(const char *path, char *err, size_t errsz)
 	if (memchr(buf, '\0', n)) {
 		OPENSSL_cleanse(buf, TOKEN_FILE_MAX + 1);
 		free(buf);
-		set_err(err, errsz, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s contains a NUL byte", path);
+		error_set(err, errsz, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s contains a NUL byte", path);
 		return NULL;
 	}
 	s = buf;
@@ -357,7 +347,7 @@ static char *read_token_file(const char *path, char *err, size_t errsz)
 	if (!*s) {
 		OPENSSL_cleanse(buf, TOKEN_FILE_MAX + 1);
 		free(buf);
-		set_err(err, errsz, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s is empty", path);
+		error_set(err, errsz, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s is empty", path);
 		return NULL;
 	}
 	memmove(buf, s, strlen(s) + 1);
@@ -387,7 +377,7 @@ static int localhost_is_loopback(char *err, size_t errsz)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	if (getaddrinfo("localhost", NULL, &hints, &res) != 0 || !res) {
-		set_err(err, errsz, "container credentials endpoint host localhost does not resolve");
+		error_set(err, errsz, "container credentials endpoint host localhost does not resolve");
 		return 0;
 	}
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
@@ -405,7 +395,7 @@ static int localhost_is_loopback(char *err, size_t errsz)
 	}
 	freeaddrinfo(res);
 	if (!okay)
-		set_err(err, errsz, "container credentials endpoint host localhost resolves to a "
+		error_set(err, errsz, "container credentials endpoint host localhost resolves to a "
 				    "non-loopback address; refusing plain http");
 	return okay;
 }
@@ -435,12 +425,12 @@ enum creds_status creds_from_container(const struct creds_context *ctx, struct c
 	if (rc == CREDS_CONTAINER_URI_UNSET)
 		return CREDS_NOT_CONFIGURED;
 	if (rc != CREDS_CONTAINER_URI_OK) {
-		set_err(err, errsz, "%s", why);
+		error_set(err, errsz, "%s", why);
 		return CREDS_BROKEN;
 	}
 	if (creds_container_split_url(url, scheme, sizeof scheme, host, sizeof host, &port, &rest, why,
 				      sizeof why)) {
-		set_err(err, errsz, "container credentials endpoint URI: %s", why);
+		error_set(err, errsz, "container credentials endpoint URI: %s", why);
 		return CREDS_BROKEN;
 	}
 	if (port)
@@ -461,12 +451,12 @@ enum creds_status creds_from_container(const struct creds_context *ctx, struct c
 	} else if (token_env) {
 		token = strdup(token_env);
 		if (!token) {
-			set_err(err, errsz, "out of memory");
+			error_set(err, errsz, "out of memory");
 			return CREDS_BROKEN;
 		}
 	}
 	if (token && strpbrk(token, "\r\n")) {
-		set_err(err, errsz, "the container authorization token (%s) contains a line break",
+		error_set(err, errsz, "the container authorization token (%s) contains a line break",
 			token_file ? "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE" : "AWS_CONTAINER_AUTHORIZATION_TOKEN");
 		goto done;
 	}
@@ -477,7 +467,7 @@ enum creds_status creds_from_container(const struct creds_context *ctx, struct c
 		size_t n = strlen(token) + sizeof "Authorization: ";
 		auth_header = malloc(n);
 		if (!auth_header) {
-			set_err(err, errsz, "out of memory");
+			error_set(err, errsz, "out of memory");
 			goto done;
 		}
 		snprintf(auth_header, n, "Authorization: %s", token);
@@ -490,7 +480,7 @@ enum creds_status creds_from_container(const struct creds_context *ctx, struct c
 		memset(&o, 0, sizeof o);
 		client = own_client = http_client_new(&o, why, sizeof why);
 		if (!client) {
-			set_err(err, errsz, "container credentials endpoint %s: %s", hostport, why);
+			error_set(err, errsz, "container credentials endpoint %s: %s", hostport, why);
 			goto done;
 		}
 	}
@@ -518,22 +508,22 @@ enum creds_status creds_from_container(const struct creds_context *ctx, struct c
 	}
 	if (hr != HTTP_OK) {
 		if (time_is_up(dl))
-			set_err(err, errsz, "deadline reached while waiting for the container credentials endpoint %s",
+			error_set(err, errsz, "deadline reached while waiting for the container credentials endpoint %s",
 				hostport);
 		else if (hr == HTTP_ERR_TIMEOUT)
-			set_err(err, errsz, "container credentials endpoint %s did not answer within %.0f s", hostport,
+			error_set(err, errsz, "container credentials endpoint %s did not answer within %.0f s", hostport,
 				CREDS_CONTAINER_TIMEOUT);
 		else
-			set_err(err, errsz, "container credentials endpoint %s did not answer: %s", hostport, why);
+			error_set(err, errsz, "container credentials endpoint %s did not answer: %s", hostport, why);
 		goto done;
 	}
 	if (resp.status != 200) {
-		set_err(err, errsz, "container credentials endpoint %s answered HTTP %ld%s", hostport, resp.status,
+		error_set(err, errsz, "container credentials endpoint %s answered HTTP %ld%s", hostport, resp.status,
 			resp.status == 401 || resp.status == 403 ? " (authorization token refused)" : "");
 		goto done;
 	}
 	if (creds_container_parse(resp.body, resp.body_len, source, out, why, sizeof why)) {
-		set_err(err, errsz, "container credentials endpoint %s: %s", hostport, why);
+		error_set(err, errsz, "container credentials endpoint %s: %s", hostport, why);
 		goto done;
 	}
 	st = CREDS_FOUND;

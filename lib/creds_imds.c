@@ -1,5 +1,6 @@
 /* creds_imds.c - see creds_imds.h. */
 #include "creds_imds.h"
+#include "error.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -31,17 +32,6 @@ static const char *cfg_get(const struct aws_config *cfg, const char *profile, co
 {
 	const char *v = cfg ? aws_config_get(cfg, profile ? profile : "default", key) : NULL;
 	return v && *v ? v : NULL;
-}
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errsz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
 }
 
 int creds_imds_disabled(const char *(*getenv_fn)(const char *))
@@ -85,18 +75,18 @@ int creds_imds_endpoint(const char *(*getenv_fn)(const char *), const struct aws
 	if (ep) {
 		if (creds_container_split_url(ep, scheme, sizeof scheme, host, sizeof host, &port, &rest, why,
 					      sizeof why)) {
-			set_err(err, errsz, "%s is not a valid URI: %s", what, why);
+			error_set(err, errsz, "%s is not a valid URI: %s", what, why);
 			return -1;
 		}
 		if (strpbrk(rest, "?#")) {
-			set_err(err, errsz, "%s is not a valid URI: it must not have a query or fragment", what);
+			error_set(err, errsz, "%s is not a valid URI: it must not have a query or fragment", what);
 			return -1;
 		}
 		n = strlen(ep);
 		while (n > 0 && ep[n - 1] == '/')
 			n--;
 		if (n >= basesz) {
-			set_err(err, errsz, "%s is too long", what);
+			error_set(err, errsz, "%s is too long", what);
 			return -1;
 		}
 		memcpy(base, ep, n);
@@ -119,7 +109,7 @@ int creds_imds_endpoint(const char *(*getenv_fn)(const char *), const struct aws
 		for (i = 0; mode[i] && i < sizeof shown - 1; i++)
 			shown[i] = isprint((unsigned char)mode[i]) ? mode[i] : '?';
 		shown[i] = '\0';
-		set_err(err, errsz, "%s: `%s` is not a valid endpoint mode (expected IPv4 or IPv6)", mode_what, shown);
+		error_set(err, errsz, "%s: `%s` is not a valid endpoint mode (expected IPv4 or IPv6)", mode_what, shown);
 		return -1;
 	}
 	*is_default = 1;
@@ -149,18 +139,18 @@ int creds_imds_parse(const char *body, size_t len, struct creds *out, char *err,
 					shown[j++] = c[i];
 			shown[j] = '\0';
 			json_object_put(root);
-			set_err(err, errsz, "the credentials response has Code \"%s\" instead of \"Success\"", shown);
+			error_set(err, errsz, "the credentials response has Code \"%s\" instead of \"Success\"", shown);
 			return -1;
 		}
 	}
 	json_object_put(root);
 	if (creds_container_parse(body, len, IMDS_SOURCE, out, why, sizeof why)) {
-		set_err(err, errsz, "%s", why);
+		error_set(err, errsz, "%s", why);
 		return -1;
 	}
 	if (!out->session_token) {
 		creds_free(out);
-		set_err(err, errsz, "the response has no Token");
+		error_set(err, errsz, "the response has no Token");
 		return -1;
 	}
 	return 0;
@@ -215,13 +205,13 @@ static void call_failed(const struct imds_run *r, enum http_result hr, const cha
 			char *err, size_t errsz)
 {
 	if (time_is_up(r->dl))
-		set_err(err, errsz, "deadline reached while waiting for the instance metadata service at %s (%s)",
+		error_set(err, errsz, "deadline reached while waiting for the instance metadata service at %s (%s)",
 			r->base, what);
 	else if (hr == HTTP_ERR_TIMEOUT)
-		set_err(err, errsz, "instance metadata service at %s did not answer the %s within %.0f s", r->base,
+		error_set(err, errsz, "instance metadata service at %s did not answer the %s within %.0f s", r->base,
 			what, CREDS_IMDS_TIMEOUT);
 	else
-		set_err(err, errsz, "instance metadata service at %s, %s: %s", r->base, what, why);
+		error_set(err, errsz, "instance metadata service at %s, %s: %s", r->base, what, why);
 }
 
 static void wipe_free(char *s)
@@ -272,11 +262,11 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 	if (err && errsz)
 		err[0] = '\0';
 	if (creds_imds_disabled(ge)) {
-		set_err(err, errsz, "instance metadata service disabled by AWS_EC2_METADATA_DISABLED");
+		error_set(err, errsz, "instance metadata service disabled by AWS_EC2_METADATA_DISABLED");
 		return CREDS_NOT_CONFIGURED;
 	}
 	if (creds_imds_endpoint(ge, cfg, profile, NULL, NULL, base, sizeof base, &is_default, why, sizeof why)) {
-		set_err(err, errsz, "instance metadata service: %s", why);
+		error_set(err, errsz, "instance metadata service: %s", why);
 		return CREDS_BROKEN;
 	}
 	run.base = base;
@@ -286,7 +276,7 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 		memset(&o, 0, sizeof o);
 		run.client = own_client = http_client_new(&o, why, sizeof why);
 		if (!run.client) {
-			set_err(err, errsz, "instance metadata service at %s: %s", base, why);
+			error_set(err, errsz, "instance metadata service at %s: %s", base, why);
 			return CREDS_BROKEN;
 		}
 	}
@@ -307,28 +297,28 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 			e--;
 		const char *nl = strpbrk(s, "\r\n");
 		if (e == s || (nl && nl < e)) {
-			set_err(err, errsz, "instance metadata service at %s returned an empty or malformed token", base);
+			error_set(err, errsz, "instance metadata service at %s returned an empty or malformed token", base);
 			goto done;
 		}
 		token = strndup(s, (size_t)(e - s));
 		size_t n = (size_t)(e - s) + sizeof "x-aws-ec2-metadata-token: ";
 		token_header = token ? malloc(n) : NULL;
 		if (!token_header) {
-			set_err(err, errsz, "out of memory");
+			error_set(err, errsz, "out of memory");
 			goto done;
 		}
 		snprintf(token_header, n, "x-aws-ec2-metadata-token: %s", token);
 		get_headers[0] = token_header;
 	} else if (hr == HTTP_OK) {
 		if (resp.status != 403 && resp.status != 404 && resp.status != 405) {
-			set_err(err, errsz, "instance metadata service at %s answered the token request with HTTP %ld",
+			error_set(err, errsz, "instance metadata service at %s answered the token request with HTTP %ld",
 				base, resp.status);
 			goto done;
 		}
 		v1 = 1;
 		snprintf(why, sizeof why, "answered the IMDSv2 token request with HTTP %ld", resp.status);
 	} else if (time_is_up(run.dl)) {
-		set_err(err, errsz, "deadline reached while waiting for the instance metadata service at %s "
+		error_set(err, errsz, "deadline reached while waiting for the instance metadata service at %s "
 				    "(token request)", base);
 		goto done;
 	} else if (hr == HTTP_ERR_TIMEOUT && !strstr(why, "connecting to")) {
@@ -343,15 +333,15 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 	} else if (hr == HTTP_ERR_TIMEOUT || hr == HTTP_ERR_CONNECT || hr == HTTP_ERR_DNS) {
 		if (hr == HTTP_ERR_TIMEOUT)
 			snprintf(why, sizeof why, "no connection within %.0f s", CREDS_IMDS_TIMEOUT);
-		set_err(err, errsz, "instance metadata service at %s did not answer (%s)", base, why);
+		error_set(err, errsz, "instance metadata service at %s did not answer (%s)", base, why);
 		st = is_default ? CREDS_NOT_CONFIGURED : CREDS_BROKEN;
 		goto done;
 	} else {
-		set_err(err, errsz, "instance metadata service at %s, token request: %s", base, why);
+		error_set(err, errsz, "instance metadata service at %s, token request: %s", base, why);
 		goto done;
 	}
 	if (v1 && creds_imds_v1_disabled(ge, cfg, profile)) {
-		set_err(err, errsz, "instance metadata service at %s %s, and the IMDSv1 fallback is disabled "
+		error_set(err, errsz, "instance metadata service at %s %s, and the IMDSv1 fallback is disabled "
 				    "(AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)", base, why);
 		goto done;
 	}
@@ -364,11 +354,11 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 		goto done;
 	}
 	if (resp.status == 404) {
-		set_err(err, errsz, "no IAM role attached to this instance (instance metadata service at %s)", base);
+		error_set(err, errsz, "no IAM role attached to this instance (instance metadata service at %s)", base);
 		goto done;
 	}
 	if (resp.status != 200) {
-		set_err(err, errsz, "instance metadata service at %s answered the %srole request with HTTP %ld%s", base,
+		error_set(err, errsz, "instance metadata service at %s answered the %srole request with HTTP %ld%s", base,
 			v1 ? "IMDSv1 " : "", resp.status,
 			resp.status == 401 ? (v1 ? " (the instance requires IMDSv2)" : " (token refused)") :
 			resp.status == 403 ? " (forbidden: the metadata service may be turned off for this instance)" : "");
@@ -383,18 +373,18 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 		while (n > 0 && isspace((unsigned char)s[n - 1]))
 			n--;
 		if (n == 0) {
-			set_err(err, errsz, "no IAM role attached to this instance (instance metadata service at %s)",
+			error_set(err, errsz, "no IAM role attached to this instance (instance metadata service at %s)",
 				base);
 			goto done;
 		}
 		if (n >= sizeof role) {
-			set_err(err, errsz, "instance metadata service at %s returned an invalid role name", base);
+			error_set(err, errsz, "instance metadata service at %s returned an invalid role name", base);
 			goto done;
 		}
 		memcpy(role, s, n);
 		role[n] = '\0';
 		if (!valid_role_name(role)) {
-			set_err(err, errsz, "instance metadata service at %s returned an invalid role name", base);
+			error_set(err, errsz, "instance metadata service at %s returned an invalid role name", base);
 			goto done;
 		}
 	}
@@ -408,12 +398,12 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 		goto done;
 	}
 	if (resp.status != 200) {
-		set_err(err, errsz, "instance metadata service at %s answered the credentials request for role %s "
+		error_set(err, errsz, "instance metadata service at %s answered the credentials request for role %s "
 				    "with HTTP %ld", base, role, resp.status);
 		goto done;
 	}
 	if (creds_imds_parse(resp.body, resp.body_len, out, why, sizeof why)) {
-		set_err(err, errsz, "instance metadata service at %s, role %s: %s", base, role, why);
+		error_set(err, errsz, "instance metadata service at %s, role %s: %s", base, role, why);
 		goto done;
 	}
 	st = CREDS_FOUND;

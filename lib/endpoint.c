@@ -2,6 +2,7 @@
  * endpoint.c - resolve the S3 Tables endpoint URL (see endpoint.h for the contract).
  */
 #include "endpoint.h"
+#include "error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,17 +39,6 @@ static const struct partition partitions[] = {
 	{"aws-eusc", {"eusc-de", NULL}, "amazonaws.eu", "api.amazonwebservices.eu"},
 };
 #define N_PARTITIONS (sizeof partitions / sizeof partitions[0])
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /* \w in the regexes (ASCII): [A-Za-z0-9_]. */
 static int is_word(char c)
@@ -125,7 +115,7 @@ int endpoint_validate_region(const char *region, char *err, size_t errsz)
 	char cbuf[16];
 	size_t len, i;
 	if (!region || !*region) {
-		set_err(err, errsz, "Invalid Configuration: Missing Region");
+		error_set(err, errsz, "Invalid Configuration: Missing Region");
 		return -1;
 	}
 	len = strnlen(region, REGION_MAX_LEN + 1);
@@ -133,17 +123,17 @@ int endpoint_validate_region(const char *region, char *err, size_t errsz)
 		char c = region[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
 			/* Never echo the region itself: it may hold control bytes or be huge. */
-			set_err(err, errsz, "invalid region: %s at offset %zu; only a-z, 0-9 and '-' are allowed",
+			error_set(err, errsz, "invalid region: %s at offset %zu; only a-z, 0-9 and '-' are allowed",
 				describe_char(cbuf, sizeof cbuf, c), i);
 			return -1;
 		}
 	}
 	if (len > REGION_MAX_LEN) {
-		set_err(err, errsz, "invalid region: longer than %d characters", REGION_MAX_LEN);
+		error_set(err, errsz, "invalid region: longer than %d characters", REGION_MAX_LEN);
 		return -1;
 	}
 	if (region[0] == '-' || region[len - 1] == '-') {
-		set_err(err, errsz, "invalid region '%s': must not start or end with '-'", region);
+		error_set(err, errsz, "invalid region '%s': must not start or end with '-'", region);
 		return -1;
 	}
 	return 0;
@@ -158,13 +148,13 @@ static int check_override(const char *u, size_t *outlen, char *err, size_t errsz
 
 	len = strlen(u);
 	if (len == 0) {
-		set_err(err, errsz, "invalid endpoint: empty");
+		error_set(err, errsz, "invalid endpoint: empty");
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)u[i];
 		if (c <= 0x20 || c >= 0x7f) {
-			set_err(err, errsz, "invalid endpoint: %s at offset %zu (whitespace, control and non-ASCII bytes are not allowed)",
+			error_set(err, errsz, "invalid endpoint: %s at offset %zu (whitespace, control and non-ASCII bytes are not allowed)",
 				c == ' ' ? "space" : describe_char(cbuf, sizeof cbuf, (char)c), i);
 			return -1;
 		}
@@ -174,18 +164,18 @@ static int check_override(const char *u, size_t *outlen, char *err, size_t errsz
 	else if (strncasecmp(u, "http://", 7) == 0)
 		schemelen = 7;
 	else {
-		set_err(err, errsz, "invalid endpoint '%.200s': must start with http:// or https://", u);
+		error_set(err, errsz, "invalid endpoint '%.200s': must start with http:// or https://", u);
 		return -1;
 	}
 	if (strpbrk(u, "?#")) {
-		set_err(err, errsz, "invalid endpoint '%.200s': a query or fragment is not allowed", u);
+		error_set(err, errsz, "invalid endpoint '%.200s': a query or fragment is not allowed", u);
 		return -1;
 	}
 	host = u + schemelen;
 	hend = host + strcspn(host, "/");
 	for (p = host; p < hend; p++) {
 		if (*p == '@') {
-			set_err(err, errsz, "invalid endpoint: user information ('@') is not allowed");
+			error_set(err, errsz, "invalid endpoint: user information ('@') is not allowed");
 			return -1;
 		}
 	}
@@ -195,28 +185,28 @@ static int check_override(const char *u, size_t *outlen, char *err, size_t errsz
 		p++;
 		while (p < hend && *p != ']') {
 			if (!(is_word(*p) || *p == ':' || *p == '.' || *p == '%')) {
-				set_err(err, errsz, "invalid endpoint '%.200s': bad character %s in IPv6 address", u,
+				error_set(err, errsz, "invalid endpoint '%.200s': bad character %s in IPv6 address", u,
 					describe_char(cbuf, sizeof cbuf, *p));
 				return -1;
 			}
 			p++;
 		}
 		if (p >= hend || p == host + 1) {
-			set_err(err, errsz, "invalid endpoint '%.200s': malformed IPv6 address", u);
+			error_set(err, errsz, "invalid endpoint '%.200s': malformed IPv6 address", u);
 			return -1;
 		}
 		p++;
 	} else {
 		while (p < hend && *p != ':') {
 			if (!(is_word(*p) || *p == '.' || *p == '-')) {
-				set_err(err, errsz, "invalid endpoint '%.200s': bad character %s in host", u,
+				error_set(err, errsz, "invalid endpoint '%.200s': bad character %s in host", u,
 					describe_char(cbuf, sizeof cbuf, *p));
 				return -1;
 			}
 			p++;
 		}
 		if (p == host) {
-			set_err(err, errsz, "invalid endpoint '%.200s': no host", u);
+			error_set(err, errsz, "invalid endpoint '%.200s': no host", u);
 			return -1;
 		}
 	}
@@ -224,7 +214,7 @@ static int check_override(const char *u, size_t *outlen, char *err, size_t errsz
 		unsigned long port = 0;
 		const char *d;
 		if (*p != ':') {
-			set_err(err, errsz, "invalid endpoint '%.200s': unexpected text after host", u);
+			error_set(err, errsz, "invalid endpoint '%.200s': unexpected text after host", u);
 			return -1;
 		}
 		d = ++p;
@@ -233,7 +223,7 @@ static int check_override(const char *u, size_t *outlen, char *err, size_t errsz
 			p++;
 		}
 		if (p == d || p != hend || port == 0 || port > 65535) {
-			set_err(err, errsz, "invalid endpoint '%.200s': port must be a number from 1 to 65535", u);
+			error_set(err, errsz, "invalid endpoint '%.200s': port must be a number from 1 to 65535", u);
 			return -1;
 		}
 	}
@@ -251,17 +241,17 @@ int endpoint_resolve(const struct endpoint_params *p, char *url, size_t urlsz, c
 	if (url && urlsz)
 		url[0] = '\0';
 	if (!p || !url || urlsz == 0) {
-		set_err(err, errsz, "internal error: endpoint_resolve called without parameters or buffer");
+		error_set(err, errsz, "internal error: endpoint_resolve called without parameters or buffer");
 		return -1;
 	}
 	if (p->endpoint_override) {
 		size_t len;
 		if (p->use_fips) {
-			set_err(err, errsz, "Invalid Configuration: FIPS and custom endpoint are not supported");
+			error_set(err, errsz, "Invalid Configuration: FIPS and custom endpoint are not supported");
 			return -1;
 		}
 		if (p->use_dualstack) {
-			set_err(err, errsz, "Invalid Configuration: Dualstack and custom endpoint are not supported");
+			error_set(err, errsz, "Invalid Configuration: Dualstack and custom endpoint are not supported");
 			return -1;
 		}
 		/* Not needed for the URL, but it will be signed into the request: check it now. */
@@ -270,7 +260,7 @@ int endpoint_resolve(const struct endpoint_params *p, char *url, size_t urlsz, c
 		if (check_override(p->endpoint_override, &len, err, errsz) != 0)
 			return -1;
 		if (len >= urlsz) {
-			set_err(err, errsz, "endpoint URL is too long (%zu characters, room for %zu)", len, urlsz - 1);
+			error_set(err, errsz, "endpoint URL is too long (%zu characters, room for %zu)", len, urlsz - 1);
 			return -1;
 		}
 		memcpy(url, p->endpoint_override, len);
@@ -284,7 +274,7 @@ int endpoint_resolve(const struct endpoint_params *p, char *url, size_t urlsz, c
 		     p->use_dualstack ? part->dualstack_dns_suffix : part->dns_suffix);
 	if (n < 0 || (size_t)n >= urlsz) {
 		url[0] = '\0';
-		set_err(err, errsz, "endpoint URL is too long (%d characters, room for %zu)", n, urlsz - 1);
+		error_set(err, errsz, "endpoint URL is too long (%d characters, room for %zu)", n, urlsz - 1);
 		return -1;
 	}
 	return 0;
@@ -294,12 +284,12 @@ int endpoint_check_arn_partition(const char *arn_partition, const char *region, 
 {
 	const char *want;
 	if (!arn_partition || !*arn_partition) {
-		set_err(err, errsz, "ARN partition is empty");
+		error_set(err, errsz, "ARN partition is empty");
 		return -1;
 	}
 	for (const char *c = arn_partition; *c; c++) {
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-') || c - arn_partition >= 40) {
-			set_err(err, errsz, "ARN partition is not a partition name (a-z, 0-9, '-', at most 40 characters)");
+			error_set(err, errsz, "ARN partition is not a partition name (a-z, 0-9, '-', at most 40 characters)");
 			return -1;
 		}
 	}
@@ -307,7 +297,7 @@ int endpoint_check_arn_partition(const char *arn_partition, const char *region, 
 		return -1;
 	want = endpoint_partition_of_region(region);
 	if (strcmp(arn_partition, want) != 0) {
-		set_err(err, errsz,
+		error_set(err, errsz,
 			"ARN partition '%.40s' does not match region '%s', which is in partition '%s'",
 			arn_partition, region, want);
 		return -1;

@@ -1,5 +1,6 @@
 /* http.c - see http.h. */
 #include "http.h"
+#include "error.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -33,17 +34,6 @@ struct transfer {
 	int got_headers;
 	int sensitive; /* the body carries credentials: never trace it */
 };
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errsz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /* Copy n bytes into a fixed field: trim blanks, control characters -> ' ', cut on a UTF-8
  * boundary. */
@@ -320,13 +310,13 @@ struct http_client *http_client_new(const struct http_options *opts, char *err, 
 	if (!opts)
 		opts = &none;
 	if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
-		seterr(err, errsz, "cannot initialise libcurl: %s", curl_easy_strerror(rc));
+		error_set(err, errsz, "cannot initialise libcurl: %s", curl_easy_strerror(rc));
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		curl_global_cleanup();
-		seterr(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return NULL;
 	}
 	c->verbose = opts->verbose;
@@ -338,13 +328,13 @@ struct http_client *http_client_new(const struct http_options *opts, char *err, 
 		c->ca_file = dup_opt(getenv("AWS_CA_BUNDLE"), &oom);
 	if (oom) {
 		http_client_free(c);
-		seterr(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return NULL;
 	}
 	c->curl = curl_easy_init();
 	if (!c->curl) {
 		http_client_free(c);
-		seterr(err, errsz, "cannot create a libcurl handle");
+		error_set(err, errsz, "cannot create a libcurl handle");
 		return NULL;
 	}
 
@@ -379,7 +369,7 @@ struct http_client *http_client_new(const struct http_options *opts, char *err, 
 	}
 #undef SET
 	if (rc != CURLE_OK) {
-		seterr(err, errsz, "cannot configure libcurl: %s", curl_easy_strerror(rc));
+		error_set(err, errsz, "cannot configure libcurl: %s", curl_easy_strerror(rc));
 		http_client_free(c);
 		return NULL;
 	}
@@ -485,28 +475,28 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 	if (err && errsz)
 		err[0] = '\0';
 	if (!c || !url) {
-		seterr(err, errsz, "internal error: no HTTP client or URL");
+		error_set(err, errsz, "internal error: no HTTP client or URL");
 		return HTTP_ERR_OTHER;
 	}
 	h = c->curl;
 	if (url_hostport(url, hostport, sizeof(hostport), scheme, sizeof(scheme)) != 0) {
-		seterr(err, errsz, "malformed or unsupported URL");
+		error_set(err, errsz, "malformed or unsupported URL");
 		return HTTP_ERR_OTHER;
 	}
 	if (strcasecmp(scheme, "https") != 0 && strcasecmp(scheme, "http") != 0) {
-		seterr(err, errsz, "unsupported URL scheme \"%s\" for %s (only https and http)", scheme, hostport);
+		error_set(err, errsz, "unsupported URL scheme \"%s\" for %s (only https and http)", scheme, hostport);
 		return HTTP_ERR_OTHER;
 	}
 	for (size_t i = 0; headers && headers[i]; i++) {
 		if (strpbrk(headers[i], "\r\n") || !strchr(headers[i], ':')) {
 			curl_slist_free_all(list);
-			seterr(err, errsz, "internal error: malformed request header #%zu", i + 1);
+			error_set(err, errsz, "internal error: malformed request header #%zu", i + 1);
 			return HTTP_ERR_OTHER;
 		}
 		struct curl_slist *nl = curl_slist_append(list, headers[i]);
 		if (!nl) {
 			curl_slist_free_all(list);
-			seterr(err, errsz, "out of memory");
+			error_set(err, errsz, "out of memory");
 			return HTTP_ERR_OTHER;
 		}
 		list = nl;
@@ -521,7 +511,7 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 		ms = (long)(spec->max_seconds * 1000.0);
 	if (ms < 1) {
 		curl_slist_free_all(list);
-		seterr(err, errsz, "deadline reached before the request to %s could start", hostport);
+		error_set(err, errsz, "deadline reached before the request to %s could start", hostport);
 		return HTTP_ERR_TIMEOUT;
 	}
 
@@ -562,7 +552,7 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 		if (!out->body) {
 			out->body = calloc(1, 1);
 			if (!out->body) {
-				seterr(err, errsz, "out of memory");
+				error_set(err, errsz, "out of memory");
 				return HTTP_ERR_OTHER;
 			}
 		}
@@ -571,17 +561,17 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 
 	if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		res = HTTP_ERR_TOO_LARGE;
-		seterr(err, errsz, "response from %s is larger than %zu bytes", hostport, c->max_body);
+		error_set(err, errsz, "response from %s is larger than %zu bytes", hostport, c->max_body);
 	} else if (t.oom || rc == CURLE_OUT_OF_MEMORY) {
 		res = HTTP_ERR_OTHER;
-		seterr(err, errsz, "out of memory while reading the response from %s", hostport);
+		error_set(err, errsz, "out of memory while reading the response from %s", hostport);
 	} else {
 		switch (rc) {
 		case CURLE_OPERATION_TIMEDOUT: {
 			curl_off_t connect_us = 0;
 			curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
 			res = HTTP_ERR_TIMEOUT;
-			seterr(err, errsz, "deadline reached while %s %s",
+			error_set(err, errsz, "deadline reached while %s %s",
 			       connect_us == 0 ? "connecting to" :
 			       !t.got_headers  ? "waiting for the response from" :
 						 "reading the response body from",
@@ -595,36 +585,36 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 			char *colon = strrchr(host, ':');
 			if (colon)
 				*colon = '\0';
-			seterr(err, errsz, "could not resolve host %s", host);
+			error_set(err, errsz, "could not resolve host %s", host);
 			break;
 		}
 		case CURLE_COULDNT_RESOLVE_PROXY:
 			res = HTTP_ERR_DNS;
-			seterr(err, errsz, "could not resolve the proxy for %s: %s", hostport, reason);
+			error_set(err, errsz, "could not resolve the proxy for %s: %s", hostport, reason);
 			break;
 		case CURLE_COULDNT_CONNECT: {
 			long oserr = 0;
 			curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
 			res = HTTP_ERR_CONNECT;
 			if (c->proxy || memcasemem(reason, strlen(reason), "proxy"))
-				seterr(err, errsz, "could not connect to the proxy for %s: %s", hostport, reason);
+				error_set(err, errsz, "could not connect to the proxy for %s: %s", hostport, reason);
 			else if (oserr == ECONNREFUSED)
-				seterr(err, errsz, "connection refused by %s", hostport);
+				error_set(err, errsz, "connection refused by %s", hostport);
 			else if (oserr)
-				seterr(err, errsz, "could not connect to %s: %s", hostport, strerror((int)oserr));
+				error_set(err, errsz, "could not connect to %s: %s", hostport, strerror((int)oserr));
 			else
-				seterr(err, errsz, "could not connect to %s: %s", hostport, reason);
+				error_set(err, errsz, "could not connect to %s: %s", hostport, reason);
 			break;
 		}
 		case CURLE_PROXY:
 		case CURLE_RECV_ERROR:
 		case CURLE_SEND_ERROR:
 			res = HTTP_ERR_CONNECT;
-			seterr(err, errsz, "connection to %s failed: %s", hostport, reason);
+			error_set(err, errsz, "connection to %s failed: %s", hostport, reason);
 			break;
 		case CURLE_GOT_NOTHING:
 			res = HTTP_ERR_CONNECT;
-			seterr(err, errsz, "%s closed the connection without a response", hostport);
+			error_set(err, errsz, "%s closed the connection without a response", hostport);
 			break;
 		case CURLE_SSL_CONNECT_ERROR:
 		case CURLE_PEER_FAILED_VERIFICATION:
@@ -640,11 +630,11 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 		case CURLE_SSL_ENGINE_INITFAILED:
 		case CURLE_USE_SSL_FAILED:
 			res = HTTP_ERR_TLS;
-			seterr(err, errsz, "TLS handshake with %s failed: %s", hostport, reason);
+			error_set(err, errsz, "TLS handshake with %s failed: %s", hostport, reason);
 			break;
 		case CURLE_PARTIAL_FILE:
 			res = HTTP_ERR_PROTOCOL;
-			seterr(err, errsz, "truncated response from %s: %s", hostport, reason);
+			error_set(err, errsz, "truncated response from %s: %s", hostport, reason);
 			break;
 		case CURLE_WEIRD_SERVER_REPLY:
 		case CURLE_HTTP2:
@@ -652,11 +642,11 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 		case CURLE_BAD_CONTENT_ENCODING:
 		case CURLE_HTTP_RETURNED_ERROR:
 			res = HTTP_ERR_PROTOCOL;
-			seterr(err, errsz, "bad HTTP response from %s: %s", hostport, reason);
+			error_set(err, errsz, "bad HTTP response from %s: %s", hostport, reason);
 			break;
 		default:
 			res = HTTP_ERR_OTHER;
-			seterr(err, errsz, "request to %s failed: %s", hostport, reason);
+			error_set(err, errsz, "request to %s failed: %s", hostport, reason);
 			break;
 		}
 	}

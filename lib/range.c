@@ -1,5 +1,6 @@
 /* range.c - see range.h. */
 #include "range.h"
+#include "error.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,17 +17,6 @@ struct endpoint {
 	int64_t i64;
 	int exact;
 };
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Printable copy of s[0..len) for error messages: at most 40 input bytes,
@@ -161,7 +151,7 @@ static int parse_endpoint(const char *s, size_t len, enum range_kind kind, const
 	if (i < len && (s[i] == '+' || s[i] == '-'))
 		negative = s[i++] == '-';
 	if (i < len && s[i] == '~') {
-		set_err(err, errsz, "'~' (negative infinity) is only valid as the whole start, as in '~:10'");
+		error_set(err, errsz, "'~' (negative infinity) is only valid as the whole start, as in '~:10'");
 		return -1;
 	}
 	while (i < len && is_digit(s[i])) {
@@ -184,10 +174,10 @@ static int parse_endpoint(const char *s, size_t len, enum range_kind kind, const
 		size_t rest = len - i;
 		const char *r = s + i;
 		if ((rest >= 3 && (strncasecmp(r, "inf", 3) == 0 || strncasecmp(r, "nan", 3) == 0)))
-			set_err(err, errsz, "'%s' is not allowed in the %s (use '~:' or 'N:' for unbounded ranges)",
+			error_set(err, errsz, "'%s' is not allowed in the %s (use '~:' or 'N:' for unbounded ranges)",
 			        shown(s, len, sh), which);
 		else
-			set_err(err, errsz, "expected a number in the %s, got '%s'", which, shown(s, len, sh));
+			error_set(err, errsz, "expected a number in the %s, got '%s'", which, shown(s, len, sh));
 		return -1;
 	}
 	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
@@ -209,7 +199,7 @@ static int parse_endpoint(const char *s, size_t len, enum range_kind kind, const
 	}
 	numlen = i;
 	if (nd > sizeof(digits) || numlen >= sizeof(num)) {
-		set_err(err, errsz, "number in the %s is too long", which);
+		error_set(err, errsz, "number in the %s is too long", which);
 		return -1;
 	}
 
@@ -224,15 +214,15 @@ static int parse_endpoint(const char *s, size_t len, enum range_kind kind, const
 		if (mult == 0) {
 			switch (kind) {
 			case RANGE_DURATION:
-				set_err(err, errsz, "unknown duration unit '%s' in the %s (use s, m, h or d)",
+				error_set(err, errsz, "unknown duration unit '%s' in the %s (use s, m, h or d)",
 				        shown(r, rest, sh), which);
 				break;
 			case RANGE_BYTES:
-				set_err(err, errsz, "unknown byte unit '%s' in the %s (use B, K, M, G or T)",
+				error_set(err, errsz, "unknown byte unit '%s' in the %s (use B, K, M, G or T)",
 				        shown(r, rest, sh), which);
 				break;
 			default:
-				set_err(err, errsz, "unexpected '%s' after the number in the %s (no unit allowed here)",
+				error_set(err, errsz, "unexpected '%s' after the number in the %s (no unit allowed here)",
 				        shown(r, rest, sh), which);
 				break;
 			}
@@ -245,17 +235,17 @@ static int parse_endpoint(const char *s, size_t len, enum range_kind kind, const
 	errno = 0;
 	d = strtod(num, &endp);
 	if (endp != num + numlen) { /* cannot happen: our grammar is a subset of strtod's */
-		set_err(err, errsz, "invalid number '%s' in the %s", shown(num, numlen, sh), which);
+		error_set(err, errsz, "invalid number '%s' in the %s", shown(num, numlen, sh), which);
 		return -1;
 	}
 	if (errno == ERANGE || !isfinite(d)) {
-		set_err(err, errsz, "number '%s' in the %s is out of range", shown(num, numlen, sh),
+		error_set(err, errsz, "number '%s' in the %s is out of range", shown(num, numlen, sh),
 		        which);
 		return -1;
 	}
 	d *= (double)mult;
 	if (!isfinite(d)) {
-		set_err(err, errsz, "'%s' in the %s is out of range", shown(s, len, sh), which);
+		error_set(err, errsz, "'%s' in the %s is out of range", shown(s, len, sh), which);
 		return -1;
 	}
 	ep->exact = exact_value(negative, digits, nd, (have_exp ? exp : 0) - (long)frac, mult, &ep->i64);
@@ -311,11 +301,11 @@ int range_parse(const char *text, enum range_kind kind, struct range *out, char 
 	if (err && errsz)
 		err[0] = '\0';
 	if (!text || !*text) {
-		set_err(err, errsz, "empty range");
+		error_set(err, errsz, "empty range");
 		return -1;
 	}
 	if (kind != RANGE_PLAIN && kind != RANGE_DURATION && kind != RANGE_BYTES) {
-		set_err(err, errsz, "unknown range kind");
+		error_set(err, errsz, "unknown range kind");
 		return -1;
 	}
 	memset(&r, 0, sizeof(r));
@@ -325,13 +315,13 @@ int range_parse(const char *text, enum range_kind kind, struct range *out, char 
 		r.alert_inside = 1;
 		p++;
 		if (!*p) {
-			set_err(err, errsz, "'@' must be followed by a range, as in '@10:20'");
+			error_set(err, errsz, "'@' must be followed by a range, as in '@10:20'");
 			return -1;
 		}
 	}
 	colon = strchr(p, ':');
 	if (colon && strchr(colon + 1, ':')) {
-		set_err(err, errsz, "too many ':' in range (expected START:END)");
+		error_set(err, errsz, "too many ':' in range (expected START:END)");
 		return -1;
 	}
 	if (colon) {
@@ -366,7 +356,7 @@ int range_parse(const char *text, enum range_kind kind, struct range *out, char 
 			strcpy(a, "?");
 		if (format_endpoint(r.end, r.end_i64, r.end_exact, b, sizeof(b)) != 0)
 			strcpy(b, "?");
-		set_err(err, errsz, "start of range (%s) is greater than its end (%s)%s", a, b,
+		error_set(err, errsz, "start of range (%s) is greater than its end (%s)%s", a, b,
 		        colon ? "" : "; a bare N means 0..N");
 		return -1;
 	}

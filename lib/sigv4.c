@@ -4,6 +4,7 @@
  * aws-c-auth (checked against the aws-c-auth v4 suite in tests/data/sigv4).
  */
 #include "sigv4.h"
+#include "error.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -20,17 +21,6 @@
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /* Growable string buffer; an allocation failure is sticky (oom). */
 struct sb {
@@ -420,65 +410,65 @@ static int validate(const struct sigv4_request *req, const struct sigv4_credenti
 		    const struct sigv4_params *params, char *err, size_t errsz)
 {
 	if (!req || !creds || !params) {
-		set_err(err, errsz, "sigv4: missing request, credentials or parameters");
+		error_set(err, errsz, "sigv4: missing request, credentials or parameters");
 		return -1;
 	}
 	if (!is_http_token(req->method)) {
-		set_err(err, errsz, "sigv4: missing or invalid HTTP method");
+		error_set(err, errsz, "sigv4: missing or invalid HTTP method");
 		return -1;
 	}
 	if (!req->path || req->path[0] != '/' || has_ctl(req->path) || strpbrk(req->path, "?#")) {
-		set_err(err, errsz, "sigv4: request path must start with '/' and contain no query, "
+		error_set(err, errsz, "sigv4: request path must start with '/' and contain no query, "
 				    "fragment or control characters");
 		return -1;
 	}
 	if (req->query && has_ctl(req->query)) {
-		set_err(err, errsz, "sigv4: query string contains control characters");
+		error_set(err, errsz, "sigv4: query string contains control characters");
 		return -1;
 	}
 	if (req->nheaders && !req->headers) {
-		set_err(err, errsz, "sigv4: headers array is NULL");
+		error_set(err, errsz, "sigv4: headers array is NULL");
 		return -1;
 	}
 	if (!req->body && req->body_len) {
-		set_err(err, errsz, "sigv4: body is NULL but body_len is not 0");
+		error_set(err, errsz, "sigv4: body is NULL but body_len is not 0");
 		return -1;
 	}
 	if (!is_simple_token(creds->access_key_id, "/,=")) {
-		set_err(err, errsz, "sigv4: missing or invalid access key id");
+		error_set(err, errsz, "sigv4: missing or invalid access key id");
 		return -1;
 	}
 	if (!creds->secret_access_key || !*creds->secret_access_key) {
-		set_err(err, errsz, "sigv4: missing secret access key");
+		error_set(err, errsz, "sigv4: missing secret access key");
 		return -1;
 	}
 	if (creds->session_token && (!*creds->session_token || has_ctl(creds->session_token))) {
-		set_err(err, errsz, "sigv4: session token is empty or contains control characters");
+		error_set(err, errsz, "sigv4: session token is empty or contains control characters");
 		return -1;
 	}
 	if (!is_simple_token(params->region, "/,=")) {
-		set_err(err, errsz, "sigv4: missing or invalid region");
+		error_set(err, errsz, "sigv4: missing or invalid region");
 		return -1;
 	}
 	if (!is_simple_token(params->service, "/,=")) {
-		set_err(err, errsz, "sigv4: missing or invalid service name");
+		error_set(err, errsz, "sigv4: missing or invalid service name");
 		return -1;
 	}
 	int have_host = 0;
 	for (size_t i = 0; i < req->nheaders; i++) {
 		const char *name = req->headers[i].name, *value = req->headers[i].value;
 		if (!is_http_token(name)) {
-			set_err(err, errsz, "sigv4: header %zu has a missing or invalid name", i);
+			error_set(err, errsz, "sigv4: header %zu has a missing or invalid name", i);
 			return -1;
 		}
 		if (!value) {
-			set_err(err, errsz, "sigv4: header '%s' has no value (NULL)", name);
+			error_set(err, errsz, "sigv4: header '%s' has no value (NULL)", name);
 			return -1;
 		}
 		for (const char *p = value; *p; p++) {
 			unsigned char c = (unsigned char)*p;
 			if ((c < 0x20 && !is_ws(*p)) || c == 0x7f) {
-				set_err(err, errsz, "sigv4: header '%s' value contains control characters", name);
+				error_set(err, errsz, "sigv4: header '%s' value contains control characters", name);
 				return -1;
 			}
 		}
@@ -487,19 +477,19 @@ static int validate(const struct sigv4_request *req, const struct sigv4_credenti
 			while (is_ws(*p))
 				p++;
 			if (!*p) {
-				set_err(err, errsz, "sigv4: Host header is empty");
+				error_set(err, errsz, "sigv4: Host header is empty");
 				return -1;
 			}
 			have_host = 1;
 		} else if (!strcasecmp(name, "x-amz-date") || !strcasecmp(name, "authorization") ||
 			   (creds->session_token && !strcasecmp(name, "x-amz-security-token")) ||
 			   (params->sign_content_sha256 && !strcasecmp(name, "x-amz-content-sha256"))) {
-			set_err(err, errsz, "sigv4: header '%s' is added by the signer; do not pass it", name);
+			error_set(err, errsz, "sigv4: header '%s' is added by the signer; do not pass it", name);
 			return -1;
 		}
 	}
 	if (!have_host) {
-		set_err(err, errsz, "sigv4: a Host header is required");
+		error_set(err, errsz, "sigv4: a Host header is required");
 		return -1;
 	}
 	return 0;
@@ -520,9 +510,9 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 	char creq_hash[65];
 	int rc = -1;
 
-	set_err(err, errsz, "sigv4: ok");
+	error_set(err, errsz, "sigv4: ok");
 	if (!out) {
-		set_err(err, errsz, "sigv4: missing result");
+		error_set(err, errsz, "sigv4: missing result");
 		return -1;
 	}
 	memset(out, 0, sizeof(*out));
@@ -530,12 +520,12 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 		return -1;
 
 	if (!gmtime_r(&params->now, &tm) || tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
-		set_err(err, errsz, "sigv4: signing time out of range");
+		error_set(err, errsz, "sigv4: signing time out of range");
 		return -1;
 	}
 	if (strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm) != 16) {
 		memset(out, 0, sizeof(*out));
-		set_err(err, errsz, "sigv4: signing time out of range");
+		error_set(err, errsz, "sigv4: signing time out of range");
 		return -1;
 	}
 	memcpy(date8, out->amz_date, 8);
@@ -543,7 +533,7 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 
 	sigv4_hex_sha256(req->body, req->body_len, out->payload_hash);
 	if (strlen(out->payload_hash) != 64) {
-		set_err(err, errsz, "sigv4: SHA-256 failed");
+		error_set(err, errsz, "sigv4: SHA-256 failed");
 		goto fail;
 	}
 
@@ -616,7 +606,7 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 
 	sigv4_hex_sha256(canonical, strlen(canonical), creq_hash);
 	if (strlen(creq_hash) != 64) {
-		set_err(err, errsz, "sigv4: SHA-256 failed");
+		error_set(err, errsz, "sigv4: SHA-256 failed");
 		goto fail;
 	}
 	sb_puts(&b, SIGV4_ALGORITHM "\n");
@@ -646,7 +636,7 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 		    hmac256(k2, 32, params->service, strlen(params->service), k1) < 0 ||
 		    hmac256(k1, 32, "aws4_request", 12, k2) < 0 ||
 		    hmac256(k2, 32, sts, strlen(sts), md) < 0) {
-			set_err(err, errsz, "sigv4: HMAC-SHA256 failed");
+			error_set(err, errsz, "sigv4: HMAC-SHA256 failed");
 			goto fail;
 		}
 		hex_encode(md, 32, out->signature);
@@ -672,12 +662,12 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 	out->string_to_sign = sts;
 	out->authorization = auth;
 	canonical = sts = auth = NULL;
-	set_err(err, errsz, "sigv4: ok");
+	error_set(err, errsz, "sigv4: ok");
 	rc = 0;
 	goto done;
 
 oom:
-	set_err(err, errsz, "sigv4: out of memory");
+	error_set(err, errsz, "sigv4: out of memory");
 fail:
 	memset(out, 0, sizeof(*out));
 done:
