@@ -1,6 +1,7 @@
 /* creds_sts.c - see creds_sts.h. */
 #define _GNU_SOURCE
 #include "creds_sts.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -290,60 +291,19 @@ int sts_parse_response(long http_status, const char *body, size_t body_len, doub
 
 /* ------------------------------------------------------------------ request */
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void buf_add(struct buf *b, const char *s)
-{
-	size_t l = strlen(s);
-	if (b->oom)
-		return;
-	if (b->len + l + 1 > b->cap) {
-		size_t nc = (b->cap ? b->cap * 2 : 256);
-		while (nc < b->len + l + 1)
-			nc *= 2;
-		char *np = malloc(nc);
-		if (!np) {
-			b->oom = 1;
-			return;
-		}
-		if (b->p) {
-			memcpy(np, b->p, b->len);
-			OPENSSL_cleanse(b->p, b->cap);
-			free(b->p);
-		}
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->len, s, l + 1);
-	b->len += l;
-}
-
-static void buf_param(struct buf *b, const char *name, const char *value)
+static void buf_param(struct strbuf *b, const char *name, const char *value)
 {
 	char *enc = sigv4_uri_encode(value, 1);
 	if (!enc) {
 		b->oom = 1;
 		return;
 	}
-	buf_add(b, "&");
-	buf_add(b, name);
-	buf_add(b, "=");
-	buf_add(b, enc);
+	strbuf_add(b, "&");
+	strbuf_add(b, name);
+	strbuf_add(b, "=");
+	strbuf_add(b, enc);
 	OPENSSL_cleanse(enc, strlen(enc));
 	free(enc);
-}
-
-static void buf_free(struct buf *b)
-{
-	if (b->p) {
-		OPENSSL_cleanse(b->p, b->cap);
-		free(b->p);
-	}
-	memset(b, 0, sizeof *b);
 }
 
 static double jitter01(void)
@@ -375,7 +335,7 @@ static void default_session_name(const struct creds_context *ctx, char *buf, siz
  * POST body to STS, signed with signer (NULL: unsigned), with retries. what is
  * "STS AssumeRole for role <arn>" for messages.
  */
-static int sts_call(const struct creds_context *ctx, const struct creds *signer, const struct buf *body,
+static int sts_call(const struct creds_context *ctx, const struct creds *signer, const struct strbuf *body,
 		    int web_identity, const char *what, const char *source_label, const char *source, struct creds *out,
 		    char *err, size_t errsz)
 {
@@ -517,8 +477,8 @@ int sts_assume_role(const struct creds_context *ctx, const struct creds *source,
 		session_name = gen;
 	}
 	snprintf(sess, sizeof sess, "%.*s", STS_MAX_SESSION_NAME, session_name); /* STS limit */
-	struct buf b = {0};
-	buf_add(&b, "Action=AssumeRole&Version=2011-06-15");
+	struct strbuf b = {0};
+	strbuf_add(&b, "Action=AssumeRole&Version=2011-06-15");
 	buf_param(&b, "RoleArn", role_arn);
 	buf_param(&b, "RoleSessionName", sess);
 	if (external_id && *external_id)
@@ -528,12 +488,12 @@ int sts_assume_role(const struct creds_context *ctx, const struct creds *source,
 		buf_param(&b, "DurationSeconds", dur);
 	}
 	if (b.oom) {
-		buf_free(&b);
+		strbuf_free(&b);
 		creds_seterr(err, errsz, source_label, "%s: out of memory", what);
 		return -1;
 	}
 	int rc = sts_call(ctx, source, &b, 0, what, source_label, "assume-role", out, err, errsz);
-	buf_free(&b);
+	strbuf_free(&b);
 	return rc;
 }
 
@@ -559,18 +519,18 @@ int sts_assume_role_with_web_identity(const struct creds_context *ctx, const cha
 		session_name = gen;
 	}
 	snprintf(sess, sizeof sess, "%.*s", STS_MAX_SESSION_NAME, session_name);
-	struct buf b = {0};
-	buf_add(&b, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15");
+	struct strbuf b = {0};
+	strbuf_add(&b, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15");
 	buf_param(&b, "RoleArn", role_arn);
 	buf_param(&b, "RoleSessionName", sess);
 	buf_param(&b, "WebIdentityToken", token);
 	if (b.oom) {
-		buf_free(&b);
+		strbuf_free(&b);
 		creds_seterr(err, errsz, source_label, "%s: out of memory", what);
 		return -1;
 	}
 	int rc = sts_call(ctx, NULL, &b, 1, what, source_label, "web-identity", out, err, errsz);
-	buf_free(&b);
+	strbuf_free(&b);
 	return rc;
 }
 

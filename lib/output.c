@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* asprintf, vasprintf */
 #endif
 #include "output.h"
+#include "strbuf.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -486,78 +487,46 @@ int output_perf_double(struct output *o, const char *label, double value, const 
 
 /* ---------------------------------------------------------------- rendering */
 
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool fail;
-};
-
-static void sb_add(struct sbuf *b, const char *s)
-{
-	size_t n = strlen(s);
-	if (b->fail)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		p = realloc(b->s, cap);
-		if (!p) {
-			b->fail = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
 char *output_render(const struct output *o)
 {
-	struct sbuf b = {0};
+	struct strbuf b = {0};
 	enum mp_state st = output_state(o);
 
-	sb_add(&b, "S3TABLES ");
+	strbuf_add(&b, "S3TABLES ");
 	if (o && o->check && *o->check) {
-		sb_add(&b, o->check);
-		sb_add(&b, " ");
+		strbuf_add(&b, o->check);
+		strbuf_add(&b, " ");
 	}
-	sb_add(&b, state_name(st));
+	strbuf_add(&b, state_name(st));
 	if (o && o->summary && *o->summary) {
-		sb_add(&b, " - ");
-		sb_add(&b, o->summary);
+		strbuf_add(&b, " - ");
+		strbuf_add(&b, o->summary);
 	} else if (!o) {
-		sb_add(&b, " - out of memory");
+		strbuf_add(&b, " - out of memory");
 	}
 	if (o && o->nperf > 0) {
-		sb_add(&b, " |");
+		strbuf_add(&b, " |");
 		for (size_t i = 0; i < o->nperf; i++) {
-			sb_add(&b, " ");
-			sb_add(&b, o->perf[i]);
+			strbuf_add(&b, " ");
+			strbuf_add(&b, o->perf[i]);
 		}
 	}
-	sb_add(&b, "\n");
+	strbuf_add(&b, "\n");
 	if (o) {
 		for (size_t i = 0; i < o->nlines; i++) {
-			sb_add(&b, o->lines[i]);
-			sb_add(&b, "\n");
+			strbuf_add(&b, o->lines[i]);
+			strbuf_add(&b, "\n");
 		}
 		if (o->dropped_lines > 0) {
 			char more[64];
 			snprintf(more, sizeof more, "... %zu more line%s\n", o->dropped_lines,
 				 o->dropped_lines == 1 ? "" : "s");
-			sb_add(&b, more);
+			strbuf_add(&b, more);
 		}
 		if (o->oom)
-			sb_add(&b, "(out of memory: output incomplete)\n");
+			strbuf_add(&b, "(out of memory: output incomplete)\n");
 	}
-	if (b.fail) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return strbuf_take(&b);
 }
 
 int output_print(const struct output *o, FILE *f)

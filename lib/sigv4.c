@@ -5,6 +5,7 @@
  */
 #include "sigv4.h"
 #include "error.h"
+#include "strbuf.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -22,84 +23,22 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* Growable string buffer; an allocation failure is sticky (oom). */
-struct sb {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_putn(struct sb *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 128;
-		while (cap < b->len + n + 1) {
-			if (cap > SIZE_MAX / 2) {
-				b->oom = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		char *np = realloc(b->p, cap);
-		if (!np) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_puts(struct sb *b, const char *s) { sb_putn(b, s, strlen(s)); }
-static void sb_putc(struct sb *b, char c) { sb_putn(b, &c, 1); }
-
-/* Returns the string (caller frees) or NULL on OOM; the buffer is reset. */
-static char *sb_take(struct sb *b)
-{
-	char *p = NULL;
-	if (!b->oom) {
-		if (!b->p)
-			sb_putn(b, "", 0);
-		if (!b->oom) {
-			p = b->p;
-			b->p = NULL;
-		}
-	}
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-	b->oom = 0;
-	return p;
-}
-
-static void sb_discard(struct sb *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
 static int is_unreserved(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 	       c == '-' || c == '_' || c == '.' || c == '~';
 }
 
-static void uri_encode_into(struct sb *b, const char *s, size_t n, int encode_slash)
+static void uri_encode_into(struct strbuf *b, const char *s, size_t n, int encode_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (is_unreserved(c) || (c == '/' && !encode_slash)) {
-			sb_putc(b, (char)c);
+			strbuf_addc(b, (char)c);
 		} else {
 			char e[3] = { '%', hex[c >> 4], hex[c & 0xf] };
-			sb_putn(b, e, 3);
+			strbuf_addn(b, e, 3);
 		}
 	}
 }
@@ -184,11 +123,11 @@ static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n
 
 char *sigv4_uri_encode(const char *in, int encode_slash)
 {
-	struct sb b = { 0 };
+	struct strbuf b = { 0 };
 	if (!in)
 		return NULL;
 	uri_encode_into(&b, in, strlen(in), encode_slash);
-	return sb_take(&b);
+	return strbuf_take(&b);
 }
 
 void sigv4_hex_sha256(const void *data, size_t len, char out[65])
@@ -222,7 +161,7 @@ static char *normalize_path(const char *path)
 {
 	size_t n = strlen(path), nseg = 0;
 	struct seg { const char *p; size_t len; } *segs;
-	struct sb b = { 0 };
+	struct strbuf b = { 0 };
 
 	segs = calloc(n / 2 + 2, sizeof(*segs));
 	if (!segs)
@@ -244,16 +183,16 @@ static char *normalize_path(const char *path)
 		if (*p == '/')
 			p++;
 	}
-	sb_putc(&b, '/');
+	strbuf_addc(&b, '/');
 	for (size_t i = 0; i < nseg; i++) {
 		if (i)
-			sb_putc(&b, '/');
-		sb_putn(&b, segs[i].p, segs[i].len);
+			strbuf_addc(&b, '/');
+		strbuf_addn(&b, segs[i].p, segs[i].len);
 	}
 	if (nseg && n && path[n - 1] == '/')
-		sb_putc(&b, '/');
+		strbuf_addc(&b, '/');
 	free(segs);
-	return sb_take(&b);
+	return strbuf_take(&b);
 }
 
 /* ---- canonical query ---------------------------------------------------- */
@@ -272,7 +211,7 @@ static int qpair_cmp(const void *a, const void *b)
 
 static char *encode_component(const char *s, size_t n)
 {
-	struct sb b = { 0 };
+	struct strbuf b = { 0 };
 	char *dec = malloc(n + 1);
 	if (!dec)
 		return NULL;
@@ -280,8 +219,8 @@ static char *encode_component(const char *s, size_t n)
 	uri_encode_into(&b, dec, dn, 1);
 	free(dec);
 	if (!b.p && !b.oom)
-		sb_putn(&b, "", 0);
-	return sb_take(&b);
+		strbuf_addn(&b, "", 0);
+	return strbuf_take(&b);
 }
 
 /* Returns the canonical query string (possibly ""), NULL on OOM. */
@@ -289,7 +228,7 @@ static char *canonical_query(const char *query)
 {
 	struct qpair *pairs = NULL;
 	size_t npairs = 0, maxpairs = 1;
-	struct sb b = { 0 };
+	struct strbuf b = { 0 };
 	char *res = NULL;
 
 	if (!query)
@@ -318,22 +257,22 @@ static char *canonical_query(const char *query)
 			p++;
 	}
 	qsort(pairs, npairs, sizeof(*pairs), qpair_cmp);
-	sb_putn(&b, "", 0);
+	strbuf_addn(&b, "", 0);
 	for (size_t i = 0; i < npairs; i++) {
 		if (i)
-			sb_putc(&b, '&');
-		sb_puts(&b, pairs[i].key);
-		sb_putc(&b, '=');
-		sb_puts(&b, pairs[i].val);
+			strbuf_addc(&b, '&');
+		strbuf_add(&b, pairs[i].key);
+		strbuf_addc(&b, '=');
+		strbuf_add(&b, pairs[i].val);
 	}
-	res = sb_take(&b);
+	res = strbuf_take(&b);
 out:
 	for (size_t i = 0; i < npairs; i++) {
 		free(pairs[i].key);
 		free(pairs[i].val);
 	}
 	free(pairs);
-	sb_discard(&b);
+	strbuf_free(&b);
 	return res;
 }
 
@@ -505,7 +444,7 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 	char *canonical = NULL, *sts = NULL, *auth = NULL, *kbuf = NULL;
 	struct hdr *hdrs = NULL;
 	size_t nh = 0;
-	struct sb b = { 0 };
+	struct strbuf b = { 0 };
 	unsigned char k1[32], k2[32], md[32];
 	char creq_hash[65];
 	int rc = -1;
@@ -570,36 +509,36 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 	qsort(hdrs, nh, sizeof(*hdrs), hdr_cmp);
 
 	{
-		struct sb sh = { 0 };
-		sb_puts(&b, req->method);
-		sb_putc(&b, '\n');
-		sb_puts(&b, uri);
-		sb_putc(&b, '\n');
-		sb_puts(&b, query);
-		sb_putc(&b, '\n');
+		struct strbuf sh = { 0 };
+		strbuf_add(&b, req->method);
+		strbuf_addc(&b, '\n');
+		strbuf_add(&b, uri);
+		strbuf_addc(&b, '\n');
+		strbuf_add(&b, query);
+		strbuf_addc(&b, '\n');
 		for (size_t i = 0; i < nh; i++) {
 			if (i && !strcmp(hdrs[i].name, hdrs[i - 1].name)) {
-				sb_putc(&b, ',');
-				sb_puts(&b, hdrs[i].value);
+				strbuf_addc(&b, ',');
+				strbuf_add(&b, hdrs[i].value);
 				continue;
 			}
 			if (i) {
-				sb_putc(&b, '\n');
-				sb_putc(&sh, ';');
+				strbuf_addc(&b, '\n');
+				strbuf_addc(&sh, ';');
 			}
-			sb_puts(&b, hdrs[i].name);
-			sb_putc(&b, ':');
-			sb_puts(&b, hdrs[i].value);
-			sb_puts(&sh, hdrs[i].name);
+			strbuf_add(&b, hdrs[i].name);
+			strbuf_addc(&b, ':');
+			strbuf_add(&b, hdrs[i].value);
+			strbuf_add(&sh, hdrs[i].name);
 		}
-		sb_puts(&b, "\n\n");
-		signed_headers = sb_take(&sh);
+		strbuf_add(&b, "\n\n");
+		signed_headers = strbuf_take(&sh);
 		if (!signed_headers)
 			goto oom;
-		sb_puts(&b, signed_headers);
-		sb_putc(&b, '\n');
-		sb_puts(&b, out->payload_hash);
-		canonical = sb_take(&b);
+		strbuf_add(&b, signed_headers);
+		strbuf_addc(&b, '\n');
+		strbuf_add(&b, out->payload_hash);
+		canonical = strbuf_take(&b);
 		if (!canonical)
 			goto oom;
 	}
@@ -609,17 +548,17 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 		error_set(err, errsz, "sigv4: SHA-256 failed");
 		goto fail;
 	}
-	sb_puts(&b, SIGV4_ALGORITHM "\n");
-	sb_puts(&b, out->amz_date);
-	sb_putc(&b, '\n');
-	sb_puts(&b, date8);
-	sb_putc(&b, '/');
-	sb_puts(&b, params->region);
-	sb_putc(&b, '/');
-	sb_puts(&b, params->service);
-	sb_puts(&b, "/aws4_request\n");
-	sb_puts(&b, creq_hash);
-	sts = sb_take(&b);
+	strbuf_add(&b, SIGV4_ALGORITHM "\n");
+	strbuf_add(&b, out->amz_date);
+	strbuf_addc(&b, '\n');
+	strbuf_add(&b, date8);
+	strbuf_addc(&b, '/');
+	strbuf_add(&b, params->region);
+	strbuf_addc(&b, '/');
+	strbuf_add(&b, params->service);
+	strbuf_add(&b, "/aws4_request\n");
+	strbuf_add(&b, creq_hash);
+	sts = strbuf_take(&b);
 	if (!sts)
 		goto oom;
 
@@ -642,19 +581,19 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 		hex_encode(md, 32, out->signature);
 	}
 
-	sb_puts(&b, SIGV4_ALGORITHM " Credential=");
-	sb_puts(&b, creds->access_key_id);
-	sb_putc(&b, '/');
-	sb_puts(&b, date8);
-	sb_putc(&b, '/');
-	sb_puts(&b, params->region);
-	sb_putc(&b, '/');
-	sb_puts(&b, params->service);
-	sb_puts(&b, "/aws4_request, SignedHeaders=");
-	sb_puts(&b, signed_headers);
-	sb_puts(&b, ", Signature=");
-	sb_puts(&b, out->signature);
-	auth = sb_take(&b);
+	strbuf_add(&b, SIGV4_ALGORITHM " Credential=");
+	strbuf_add(&b, creds->access_key_id);
+	strbuf_addc(&b, '/');
+	strbuf_add(&b, date8);
+	strbuf_addc(&b, '/');
+	strbuf_add(&b, params->region);
+	strbuf_addc(&b, '/');
+	strbuf_add(&b, params->service);
+	strbuf_add(&b, "/aws4_request, SignedHeaders=");
+	strbuf_add(&b, signed_headers);
+	strbuf_add(&b, ", Signature=");
+	strbuf_add(&b, out->signature);
+	auth = strbuf_take(&b);
 	if (!auth)
 		goto oom;
 
@@ -686,7 +625,7 @@ done:
 		free(hdrs[i].value);
 	}
 	free(hdrs);
-	sb_discard(&b);
+	strbuf_free(&b);
 	free(path);
 	free(uri);
 	free(query);
