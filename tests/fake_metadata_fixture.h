@@ -190,4 +190,41 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Start tests/fake_metadata.py from srcdir (port in `port`, killed at exit and
+ * on SIGINT/SIGTERM) and the shared HTTP client. 1 when ready; 0 when python3
+ * or the script is missing (said as a TAP comment: skip the live tests); -1
+ * on a failure (said as "Bail out!").
+ */
+static int fixture_setup(const char *srcdir)
+{
+	char script[1024], err[256];
+	struct http_options o;
+	snprintf(script, sizeof script, "%s/tests/fake_metadata.py", srcdir);
+	if (access(script, R_OK) != 0 || system("python3 -c pass >/dev/null 2>&1") != 0) {
+		printf("# SKIP live tests: python3 or %s not available\n", script);
+		return 0;
+	}
+	if (!mkdtemp(tmpdir)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return -1;
+	}
+	have_tmpdir = 1;
+	atexit(cleanup);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	port = start_fixture(script);
+	if (port < 0) {
+		printf("Bail out! could not start %s\n", script);
+		return -1;
+	}
+	memset(&o, 0, sizeof o);
+	client = http_client_new(&o, err, sizeof err);
+	if (!client) {
+		printf("Bail out! http_client_new: %s\n", err);
+		return -1;
+	}
+	return 1;
+}
+
 #endif

@@ -402,9 +402,6 @@ static void test_live(void)
 int main(void)
 {
 	const char *srcdir = getenv("S3T_SRCDIR");
-	char script[1024], err[256];
-	struct http_options o;
-
 	if (!srcdir || !*srcdir)
 		srcdir = getenv("srcdir");
 	if (!srcdir || !*srcdir)
@@ -420,30 +417,9 @@ int main(void)
 	test_parse_scenario(srcdir, "eks_pod_identity_credentials");
 	test_parse_errors();
 
-	snprintf(script, sizeof script, "%s/tests/fake_metadata.py", srcdir);
-	if (access(script, R_OK) != 0 || system("python3 -c pass >/dev/null 2>&1") != 0) {
-		printf("# SKIP live tests: python3 or %s not available\n", script);
-		return tap_done();
-	}
-	if (!mkdtemp(tmpdir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
-		return 1;
-	}
-	have_tmpdir = 1;
-	atexit(cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	port = start_fixture(script);
-	if (port < 0) {
-		printf("Bail out! could not start %s\n", script);
-		return 1;
-	}
-	memset(&o, 0, sizeof o);
-	client = http_client_new(&o, err, sizeof err);
-	if (!client) {
-		printf("Bail out! http_client_new: %s\n", err);
-		return 1;
-	}
+	int ready = fixture_setup(srcdir);
+	if (ready <= 0)
+		return ready < 0 ? 1 : tap_done();
 	test_live();
 	http_client_free(client);
 	return tap_done();
