@@ -9,32 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backoff.h"
 #include "retry.h"
 #include "sigv4.h"
-
-static double default_random01(void)
-{
-	static unsigned long long state;
-	if (!state) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		state = ((unsigned long long)ts.tv_nsec << 20) ^ (unsigned long long)ts.tv_sec ^
-			((unsigned long long)getpid() << 40) ^ 0x9E3779B97F4A7C15ULL;
-	}
-	/* xorshift64*: jitter only needs to be spread, not secret. */
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return (double)((state * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
-}
-
-static void default_sleep(double seconds)
-{
-	struct timespec ts = {.tv_sec = (time_t)seconds,
-			      .tv_nsec = (long)((seconds - floor(seconds)) * 1e9)};
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
 
 /* Split "https://host:port/base" into the Host header value and the base path. */
 static int split_endpoint(const char *url, char *host, size_t hostsz, char *base, size_t basesz)
@@ -106,8 +83,8 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 				struct aws_result *res)
 {
 	char host[512], base[512], fullpath[4096], url[8192], err[512];
-	double (*rnd)(void) = c->random01 ? c->random01 : default_random01;
-	void (*zzz)(double) = c->sleep_fn ? c->sleep_fn : default_sleep;
+	double (*rnd)(void) = c->random01 ? c->random01 : backoff_jitter01;
+	void (*zzz)(double) = c->sleep_fn ? c->sleep_fn : backoff_sleep;
 
 	memset(res, 0, sizeof *res);
 	if (split_endpoint(c->endpoint_url, host, sizeof host, base, sizeof base) != 0) {

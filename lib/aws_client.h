@@ -36,8 +36,8 @@ struct aws_client {
 	const struct deadline *deadline;
 	int max_attempts;
 	int verbose;                /* >= 1: one stderr line per attempt */
-	double (*random01)(void);   /* jitter source; NULL = a default PRNG */
-	void (*sleep_fn)(double seconds); /* NULL = nanosleep */
+	double (*random01)(void);   /* jitter source; NULL = backoff_jitter01 */
+	void (*sleep_fn)(double seconds); /* NULL = backoff_sleep */
 };
 
 enum aws_outcome { AWS_OK, AWS_API_ERROR, AWS_TRANSPORT, AWS_TIMEOUT };

@@ -1,6 +1,7 @@
 /* creds_sts.c - see creds_sts.h. */
 #define _GNU_SOURCE
 #include "creds_sts.h"
+#include "backoff.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -306,26 +307,6 @@ static void buf_param(struct strbuf *b, const char *name, const char *value)
 	free(enc);
 }
 
-static double jitter01(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	unsigned long long x = (unsigned long long)ts.tv_nsec * 2654435761ull ^ (unsigned long long)getpid();
-	x ^= x >> 13;
-	x *= 0x9E3779B97F4A7C15ull;
-	x ^= x >> 29;
-	return (double)(x % 1000000ull) / 1000000.0;
-}
-
-static void sleep_seconds(double s)
-{
-	if (s <= 0)
-		return;
-	struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = (long)((s - (double)(time_t)s) * 1e9)};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 static void default_session_name(const struct creds_context *ctx, char *buf, size_t bufsz)
 {
 	snprintf(buf, bufsz, "monitoring-plugins-s3tables-%lld", (long long)ctx_now(ctx));
@@ -440,7 +421,7 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 		}
 		double pause = -1.0;
 		if (retryable && attempt < STS_MAX_ATTEMPTS)
-			pause = retry_sleep_within(retry_backoff_seconds(attempt, jitter01()), deadline_remaining(dl));
+			pause = retry_sleep_within(retry_backoff_seconds(attempt, backoff_jitter01()), deadline_remaining(dl));
 		if (pause < 0) {
 			if (attempt > 1)
 				creds_seterr(err, errsz, source_label, "%s: %s (after %d attempts)", what, reason, attempt);
@@ -450,7 +431,7 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 		}
 		if (ctx->verbose >= 2)
 			fprintf(stderr, "%s: attempt %d failed (%s), retrying in %.2f s\n", what, attempt, reason, pause);
-		sleep_seconds(pause);
+		backoff_sleep(pause);
 	}
 }
 
