@@ -1,5 +1,6 @@
 /* credentials.c - see credentials.h. */
 #include "credentials.h"
+#include "env.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,16 +12,9 @@
 #include "aws_config.h"
 #include "creds_cache.h"
 
-static const char *ctx_getenv(const struct creds_context *ctx, const char *name)
+const char *creds_getenv(const struct creds_context *ctx, const char *name)
 {
-	const char *v = ctx && ctx->getenv_fn ? ctx->getenv_fn(name) : getenv(name);
-	/* An empty or blank variable counts as unset, as in the AWS SDKs. */
-	if (!v)
-		return NULL;
-	for (const char *p = v; *p; p++)
-		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-			return v;
-	return NULL;
+	return env_get(ctx ? ctx->getenv_fn : NULL, name);
 }
 
 static void wipe_free(char *s)
@@ -82,12 +76,12 @@ int creds_copy(struct creds *dst, const struct creds *src)
 enum creds_status creds_from_environment(const struct creds_context *ctx, struct creds *out,
 					 char *err, size_t errsz)
 {
-	const char *id = ctx_getenv(ctx, "AWS_ACCESS_KEY_ID");
-	const char *secret = ctx_getenv(ctx, "AWS_SECRET_ACCESS_KEY");
+	const char *id = creds_getenv(ctx, "AWS_ACCESS_KEY_ID");
+	const char *secret = creds_getenv(ctx, "AWS_SECRET_ACCESS_KEY");
 	/* botocore reads the legacy AWS_SECURITY_TOKEN too; the first set one wins. */
-	const char *token = ctx_getenv(ctx, "AWS_SESSION_TOKEN");
+	const char *token = creds_getenv(ctx, "AWS_SESSION_TOKEN");
 	if (!token)
-		token = ctx_getenv(ctx, "AWS_SECURITY_TOKEN");
+		token = creds_getenv(ctx, "AWS_SECURITY_TOKEN");
 
 	if (!id && !secret)
 		return CREDS_NOT_CONFIGURED;
@@ -147,7 +141,7 @@ static void cache_key(const struct creds_context *ctx, const char *provider, cha
 			 ctx->region ? ctx->region : "");
 	used = n > 0 ? (size_t)n : 0;
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0] && used < keysz; i++) {
-		const char *v = ctx_getenv(ctx, vars[i]);
+		const char *v = creds_getenv(ctx, vars[i]);
 		n = snprintf(key + used, keysz - used, "%s=%s\n", vars[i], v ? v : "");
 		used += n > 0 ? (size_t)n : 0;
 	}

@@ -52,6 +52,9 @@ struct creds_context {
 	const char *cache_dir;            /* NULL: the default per-user cache directory */
 };
 
+/* An environment variable through ctx's getenv hook; NULL when unset or blank (env.h). */
+const char *creds_getenv(const struct creds_context *ctx, const char *name);
+
 /* A source's error: "label: " (when label is non-empty), then the formatted text. */
 void creds_seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

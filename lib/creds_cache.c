@@ -1,5 +1,6 @@
 /* creds_cache.c - see creds_cache.h. */
 #include "creds_cache.h"
+#include "env.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,15 +17,9 @@
 
 #define MAX_ENTRY 65536
 
-static const char *get_env(const char *(*getenv_fn)(const char *), const char *name)
-{
-	const char *v = getenv_fn ? getenv_fn(name) : getenv(name);
-	return v && *v ? v : NULL;
-}
-
 int creds_cache_default_dir(const char *(*getenv_fn)(const char *), char *dir, size_t dirsz)
 {
-	const char *xdg = get_env(getenv_fn, "XDG_CACHE_HOME"), *home = get_env(getenv_fn, "HOME");
+	const char *xdg = env_get(getenv_fn, "XDG_CACHE_HOME"), *home = env_get(getenv_fn, "HOME");
 	int n;
 	if (xdg && xdg[0] == '/')
 		n = snprintf(dir, dirsz, "%s/monitoring-plugins-s3tables", xdg);

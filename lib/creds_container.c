@@ -1,5 +1,6 @@
 /* creds_container.c - see creds_container.h. */
 #include "creds_container.h"
+#include "env.h"
 #include "error.h"
 
 #include <arpa/inet.h>
@@ -23,12 +24,6 @@
 #include "timestamp.h"
 
 #define TOKEN_FILE_MAX (64 * 1024)
-
-static const char *env_get(const char *(*getenv_fn)(const char *), const char *name)
-{
-	const char *v = getenv_fn ? getenv_fn(name) : getenv(name);
-	return v && *v ? v : NULL; /* an empty variable counts as unset */
-}
 
 static int bad_uri_char(const char *s)
 {

@@ -1,5 +1,6 @@
 /* creds_imds.c - see creds_imds.h. */
 #include "creds_imds.h"
+#include "env.h"
 #include "error.h"
 
 #include <ctype.h>
@@ -21,12 +22,6 @@
 #define IMDS_SOURCE "instance-metadata"
 #define TOKEN_PATH "/latest/api/token"
 #define ROLES_PATH "/latest/meta-data/iam/security-credentials/"
-
-static const char *env_get(const char *(*getenv_fn)(const char *), const char *name)
-{
-	const char *v = getenv_fn ? getenv_fn(name) : getenv(name);
-	return v && *v ? v : NULL;
-}
 
 static const char *cfg_get(const struct aws_config *cfg, const char *profile, const char *key)
 {

@@ -269,12 +269,6 @@ enum creds_status creds_profile_plan(const struct aws_config *cfg, const char *p
 
 /* ------------------------------------------------------------------ provider */
 
-static const char *ctx_getenv(const struct creds_context *ctx, const char *name)
-{
-	const char *v = ctx && ctx->getenv_fn ? ctx->getenv_fn(name) : getenv(name);
-	return v && *v ? v : NULL;
-}
-
 static enum creds_status run_named_source(const struct creds_context *ctx, const struct creds_plan_step *st,
 					  struct creds *out, char *err, size_t errsz)
 {
@@ -333,7 +327,7 @@ enum creds_status creds_from_profile(const struct creds_context *ctx, struct cre
 		return CREDS_NOT_CONFIGURED;
 	const char *option = ctx->profile && *ctx->profile ? ctx->profile : NULL;
 	const char *name = aws_config_profile_name_from(option, ctx->getenv_fn);
-	int explicit_profile = option != NULL || ctx_getenv(ctx, "AWS_PROFILE") != NULL;
+	int explicit_profile = option != NULL || creds_getenv(ctx, "AWS_PROFILE") != NULL;
 	if (!aws_config_has_profile(ctx->config, name)) {
 		if (!explicit_profile)
 			return CREDS_NOT_CONFIGURED;

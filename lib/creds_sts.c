@@ -28,12 +28,6 @@
 #define STS_MAX_BODY ((size_t)256 * 1024)
 #define STS_MAX_SESSION_NAME 64
 
-static const char *ctx_getenv(const struct creds_context *ctx, const char *name)
-{
-	const char *v = ctx && ctx->getenv_fn ? ctx->getenv_fn(name) : getenv(name);
-	return v && *v ? v : NULL;
-}
-
 static double ctx_now(const struct creds_context *ctx)
 {
 	return ctx && ctx->now > 0 ? ctx->now : (double)time(NULL);
@@ -74,10 +68,10 @@ int sts_endpoint_url(const struct creds_context *ctx, char *url, size_t urlsz, c
 {
 	const char *region = sts_region(ctx);
 	const char *var = "AWS_ENDPOINT_URL_STS";
-	const char *override = ctx_getenv(ctx, var);
+	const char *override = creds_getenv(ctx, var);
 	if (!override) {
 		var = "AWS_ENDPOINT_URL";
-		override = ctx_getenv(ctx, var);
+		override = creds_getenv(ctx, var);
 	}
 	char why[256];
 	if (override) {
@@ -598,9 +592,9 @@ int sts_web_identity_from_file(const struct creds_context *ctx, const char *role
 enum creds_status creds_from_web_identity_env(const struct creds_context *ctx, struct creds *out, char *err,
 					      size_t errsz)
 {
-	const char *file = ctx_getenv(ctx, "AWS_WEB_IDENTITY_TOKEN_FILE");
-	const char *arn = ctx_getenv(ctx, "AWS_ROLE_ARN");
-	const char *sess = ctx_getenv(ctx, "AWS_ROLE_SESSION_NAME");
+	const char *file = creds_getenv(ctx, "AWS_WEB_IDENTITY_TOKEN_FILE");
+	const char *arn = creds_getenv(ctx, "AWS_ROLE_ARN");
+	const char *sess = creds_getenv(ctx, "AWS_ROLE_SESSION_NAME");
 	memset(out, 0, sizeof *out);
 	if (!file && !arn)
 		return CREDS_NOT_CONFIGURED;

@@ -1,5 +1,6 @@
 /* resolve.c - see resolve.h. */
 #include "resolve.h"
+#include "env.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,17 +10,11 @@
 #include "aws_config.h"
 #include "endpoint.h"
 
-static const char *env(const char *(*getenv_fn)(const char *), const char *name)
-{
-	const char *v = getenv_fn ? getenv_fn(name) : getenv(name);
-	return v && *v ? v : NULL;
-}
-
 /* AWS's boolean settings: "true"/"false", any case. */
 static int env_bool(const char *(*getenv_fn)(const char *), const char *name, int *out,
 		    char *err, size_t errsz)
 {
-	const char *v = env(getenv_fn, name);
+	const char *v = env_get(getenv_fn, name);
 	*out = 0;
 	if (!v)
 		return 0;
@@ -139,7 +134,7 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 	int ignore_configured = 0;
 	if (prof_bool(cfg, profile, "ignore_configured_endpoint_urls", &ignore_configured, err, errsz))
 		return -1;
-	if (env(getenv_fn, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") &&
+	if (env_get(getenv_fn, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") &&
 	    env_bool(getenv_fn, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", &ignore_configured, err, errsz))
 		return -1;
 	/* The profile's [services NAME] section, s3tables = / endpoint_url = ... */
@@ -149,9 +144,9 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 	if (o->endpoint_url) {
 		ep.endpoint_override = o->endpoint_url;
 		esrc = "--endpoint-url";
-	} else if (!ignore_configured && (ep.endpoint_override = env(getenv_fn, "AWS_ENDPOINT_URL_S3TABLES"))) {
+	} else if (!ignore_configured && (ep.endpoint_override = env_get(getenv_fn, "AWS_ENDPOINT_URL_S3TABLES"))) {
 		esrc = "AWS_ENDPOINT_URL_S3TABLES";
-	} else if (!ignore_configured && (ep.endpoint_override = env(getenv_fn, "AWS_ENDPOINT_URL"))) {
+	} else if (!ignore_configured && (ep.endpoint_override = env_get(getenv_fn, "AWS_ENDPOINT_URL"))) {
 		esrc = "AWS_ENDPOINT_URL";
 	} else if (!ignore_configured && svc_url && *svc_url) {
 		ep.endpoint_override = svc_url;
@@ -162,14 +157,14 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 	/* Option, then environment, then profile. */
 	if (o->fips > 0)
 		ep.use_fips = 1;
-	else if (env(getenv_fn, "AWS_USE_FIPS_ENDPOINT")) {
+	else if (env_get(getenv_fn, "AWS_USE_FIPS_ENDPOINT")) {
 		if (env_bool(getenv_fn, "AWS_USE_FIPS_ENDPOINT", &ep.use_fips, err, errsz))
 			return -1;
 	} else if (prof_bool(cfg, profile, "use_fips_endpoint", &ep.use_fips, err, errsz))
 		return -1;
 	if (o->dualstack > 0)
 		ep.use_dualstack = 1;
-	else if (env(getenv_fn, "AWS_USE_DUALSTACK_ENDPOINT")) {
+	else if (env_get(getenv_fn, "AWS_USE_DUALSTACK_ENDPOINT")) {
 		if (env_bool(getenv_fn, "AWS_USE_DUALSTACK_ENDPOINT", &ep.use_dualstack, err, errsz))
 			return -1;
 	} else if (prof_bool(cfg, profile, "use_dualstack_endpoint", &ep.use_dualstack, err, errsz))
@@ -185,7 +180,7 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 	if (o->max_attempts > 0) {
 		t->max_attempts = o->max_attempts;
 	} else {
-		const char *v = env(getenv_fn, "AWS_MAX_ATTEMPTS"), *what = "AWS_MAX_ATTEMPTS";
+		const char *v = env_get(getenv_fn, "AWS_MAX_ATTEMPTS"), *what = "AWS_MAX_ATTEMPTS";
 		if (!v && (v = prof(cfg, profile, "max_attempts")))
 			what = "the profile's max_attempts";
 		long n;
@@ -201,7 +196,7 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 	t->ca_file = o->ca_file;
 	t->ca_path = o->ca_path;
 	if (!t->ca_file && !t->ca_path)
-		t->ca_file = env(getenv_fn, "AWS_CA_BUNDLE");
+		t->ca_file = env_get(getenv_fn, "AWS_CA_BUNDLE");
 	if (!t->ca_file && !t->ca_path)
 		t->ca_file = prof(cfg, profile, "ca_bundle");
 	t->proxy = o->proxy;
