@@ -1,5 +1,5 @@
 /*
- * test_arn.c - table and table-bucket ARN parsing (lib/arn.c).
+ * test_arn.c - table and table-bucket ARN parsing (lib/aws/arn.c).
  */
 #include <stdlib.h>
 #include <string.h>

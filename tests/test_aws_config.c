@@ -1,5 +1,5 @@
 /*
- * test_aws_config.c - the shared config / credentials file module (lib/aws_config.c).
+ * test_aws_config.c - the shared config / credentials file module (lib/aws/aws_config.c).
  *
  * Data dir: argv[1], else $srcdir/tests/data/aws-config-cases, else
  * tests/data/aws-config-cases. Runs:

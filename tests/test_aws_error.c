@@ -1,4 +1,4 @@
-/* test_aws_error.c - restJson1 error parsing (lib/aws_error.c). */
+/* test_aws_error.c - restJson1 error parsing (lib/aws/aws_error.c). */
 #include <stdlib.h>
 
 #include "aws_error.h"

@@ -1,6 +1,6 @@
 /*
  * test_credentials.c - the environment credential provider and the chain
- * (lib/credentials.c), with an injected environment.
+ * (lib/creds/credentials.c), with an injected environment.
  *
  * The variables and their precedence follow botocore's EnvProvider:
  * AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN with the

@@ -1,4 +1,4 @@
-/* Unit tests for lib/creds_cache.c: hits, expiry margin, refusals, concurrency. */
+/* Unit tests for lib/creds/creds_cache.c: hits, expiry margin, refusals, concurrency. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

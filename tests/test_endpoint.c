@@ -1,5 +1,5 @@
 /*
- * test_endpoint.c - endpoint resolution (lib/endpoint.c) against botocore's
+ * test_endpoint.c - endpoint resolution (lib/aws/endpoint.c) against botocore's
  * endpoint-tests-1.json for s3tables (every case), plus partitions, region and
  * override validation, and the ARN/region partition check.
  *

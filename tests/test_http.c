@@ -1,5 +1,5 @@
 /*
- * test_http.c - one HTTPS attempt over libcurl (lib/http.c) against tests/http_fixture.py,
+ * test_http.c - one HTTPS attempt over libcurl (lib/aws/http.c) against tests/http_fixture.py,
  * a local HTTPS server with its own throw-away CA.
  *
  * Needs python3 and the openssl CLI; without them the whole test is skipped ("1..0 # SKIP").

@@ -1,5 +1,5 @@
 /*
- * test_range.c - threshold ranges (lib/range.c).
+ * test_range.c - threshold ranges (lib/result/range.c).
  *
  * The first block ports the range cases of monitoring-plugins'
  * lib/tests/test_utils.c (parse_range_string "6", "1:12%", "-7:23", ":5.75",

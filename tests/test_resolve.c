@@ -1,6 +1,6 @@
 /*
  * test_resolve.c - table, region, endpoint, attempts and trust-store
- * resolution (lib/resolve.c), with an injected environment; plus a few
+ * resolution (lib/aws/resolve.c), with an injected environment; plus a few
  * command lines run through options_parse() in a child process (it exits on
  * usage errors) and on into resolve_target().
  *

@@ -1,4 +1,4 @@
-/* test_retry.c - AWS standard retry mode decisions and backoff (lib/retry.c). */
+/* test_retry.c - AWS standard retry mode decisions and backoff (lib/aws/retry.c). */
 #include <math.h>
 
 #include "retry.h"

@@ -1,6 +1,6 @@
 /*
  * test_s3tables_parse.c - response parsing for the S3 Tables operations
- * (s3t_parse_* in lib/s3tables.c).
+ * (s3t_parse_* in lib/aws/s3tables.c).
  *
  * Bodies follow botocore's s3tables 2018-05-10 model (see
  * shared/reference/s3tables-api.md) and the User Guide's alternate spellings;

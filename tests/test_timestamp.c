@@ -1,5 +1,5 @@
 /*
- * test_timestamp.c - RFC 3339 parsing and age formatting (lib/timestamp.c).
+ * test_timestamp.c - RFC 3339 parsing and age formatting (lib/base/timestamp.c).
  *
  * Expected epoch values were computed independently (GNU date -u -d ... +%s and
  * Python's datetime.timestamp()), not with the code under test.
