@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 	struct plugin_run r;
 	plugin_start(&r, &info, argc, argv);
 	s.age = r.opts.age;
+	s.fleet = r.opts.all_tables;
 	const struct check_def check = {.check_name = info.check_name, .needs = CHECK_NEEDS_NAME,
 					.check_table = check_table, .settings = &s,
 					.not_found_state = &s.not_found_state};

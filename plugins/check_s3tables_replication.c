@@ -77,7 +77,8 @@ static struct result *check_table(const struct aws_client *c, const struct table
 	check_answered(env, "GetTableReplicationStatus", &res);
 	struct result *out = rc == AWS_OK ? eval_replication(&st, s, check_now(env, &res))
 					  : check_failure("GetTableReplicationStatus", rc, &res, s->not_found_state,
-							  "replication not configured or table not found", "not replicated", env);
+							  "replication not configured or table not found",
+							  s->not_found_state_set ? NULL : "not replicated", env);
 	s3t_replication_status_free(&st);
 	aws_result_free(&res);
 	return out;

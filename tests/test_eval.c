@@ -231,7 +231,12 @@ static void test_expiration(void)
 	       "expiration: Failed with its message ('|' escaped); an unreported metric is not judged");
 
 	expiration_settings_init(&s);
+	s.disabled_state_set = 1;
 	struct result *d = expiration("expiration_disabled.json", &s);
+	ok(d && !d->not_applicable, "expiration: an explicit --disabled-state makes Disabled count");
+	result_free(d);
+	s.disabled_state_set = 0;
+	d = expiration("expiration_disabled.json", &s);
 	is_str(d ? d->not_applicable : NULL, "expiration disabled", "expiration: Disabled is not applicable in a fleet");
 	expect("EXPIRATION", d, STATE_WARNING,
 	       "S3TABLES EXPIRATION WARNING - record expiration is disabled\n"
@@ -341,9 +346,29 @@ static void test_maintenance(void)
 	       "maintenance: expected jobs missing from the answer; a future last run is age 0");
 
 	struct result *d = maintenance("maintenance_disabled.json", &s);
-	is_str(d ? d->not_applicable : NULL, "maintenance disabled", "maintenance: every job Disabled is not applicable in a fleet");
+	ok(d && !d->not_applicable, "maintenance: a single-table run has no not-applicable");
 	is_int(result_state(d), STATE_WARNING, "maintenance: every job Disabled is --disabled-state");
 	result_free(d);
+	s.fleet = 1;
+	d = maintenance("maintenance_disabled.json", &s);
+	is_str(d ? d->not_applicable : NULL, "maintenance disabled", "maintenance: every job Disabled is not applicable in a fleet");
+	result_free(d);
+	expect("MAINTENANCE", maintenance("maintenance_mixed.json", &s), STATE_CRITICAL,
+	       "S3TABLES MAINTENANCE CRITICAL - compaction failed 2h ago: Insufficient permissions, icebergSortOptimization"
+	       " has unknown status 'Paused', 2 other jobs OK, 1 not yet run, 1 disabled"
+	       " | age_compaction=7200s;;;0\n"
+	       "[CRITICAL] compaction (icebergCompaction): Failed, last run 2026-12-01 08:00:00 UTC, 2h ago"
+	       " - Insufficient permissions\n"
+	       "[OK] snapshot management (icebergSnapshotManagement): Disabled, no last run time\n"
+	       "[OK] unreferenced file removal (icebergUnreferencedFileRemoval): Not_Yet_Run, no last run time\n"
+	       "[UNKNOWN] icebergSortOptimization: Paused, no last run time\n",
+	       "maintenance: in a fleet a Disabled job does not raise the state");
+	s.disabled_state_set = 1;
+	d = maintenance("maintenance_disabled.json", &s);
+	ok(d && !d->not_applicable && result_state(d) == STATE_WARNING,
+	   "maintenance: an explicit --disabled-state applies per table in a fleet");
+	result_free(d);
+	s.fleet = s.disabled_state_set = 0;
 
 	expect("MAINTENANCE", maintenance("maintenance_empty.json", &s), STATE_UNKNOWN,
 	       "S3TABLES MAINTENANCE UNKNOWN - no maintenance job status reported for this table\n",

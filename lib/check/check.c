@@ -40,6 +40,8 @@ struct result *check_failure(const char *operation, int outcome, const struct aw
 	case AWS_TIMEOUT:
 		output_format_double(env->timeout, secs, sizeof secs);
 		result_set_state(r, env->timeout_state);
+		if (r)
+			r->timed_out = 1;
 		result_text(r, "timed out after %s s during %s (%s; %d attempt%s)", secs, operation, res->message, n,
 			    plural(n));
 		break;

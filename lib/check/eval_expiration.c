@@ -177,7 +177,7 @@ struct result *eval_expiration(const struct s3t_expiration_status *st, const str
 	char summary[1200] = "";
 	judge_status(&v, s, summary, sizeof summary);
 	result_raise(root, v.state);
-	if (v.kind == JOB_DISABLED)
+	if (v.kind == JOB_DISABLED && !s->disabled_state_set)
 		root->not_applicable = "expiration disabled";
 	judge_metrics(&v, s, root, summary, sizeof summary);
 	result_text(root, "%s", summary);
@@ -190,7 +190,7 @@ struct result *eval_expiration_unsupported(const char *error_description, const 
 {
 	struct result *root = result_new();
 	result_raise(root, s->not_supported_state);
-	if (root)
+	if (root && !s->not_supported_state_set)
 		root->not_applicable = "expiration not supported";
 	result_text(root, "record expiration is not available for this kind of table (only for certain AWS-managed "
 			  "tables)");

@@ -87,7 +87,11 @@ static void judge(struct job_view *v, const struct maintenance_settings *s)
 		else
 			snprintf(v->problem, sizeof v->problem, "%s failed: %s", v->label, fmsg);
 		break;
-	case JOB_DISABLED: snprintf(v->problem, sizeof v->problem, "%s disabled", v->label); break;
+	case JOB_DISABLED:
+		if (s->fleet && !s->disabled_state_set)
+			v->state = STATE_OK;
+		snprintf(v->problem, sizeof v->problem, "%s disabled", v->label);
+		break;
 	case JOB_NOT_YET_RUN: snprintf(v->problem, sizeof v->problem, "%s not yet run", v->label); break;
 	default: snprintf(v->problem, sizeof v->problem, "%s has unknown status '%.40s'", v->label, j->status);
 	}
@@ -136,7 +140,8 @@ static size_t collect(struct job_view *v, const struct s3t_maintenance_status *s
 }
 
 /* The summary: the problems first, most severe first; then what is fine. */
-static void summarize(struct result *root, const struct job_view *v, size_t n, size_t njobs)
+static void summarize(struct result *root, const struct job_view *v, size_t n, size_t njobs,
+		      const struct maintenance_settings *s)
 {
 	int judged = 0, ok = 0, nyr_ok = 0, disabled_ok = 0, failed_ok = 0, with_age = 0, disabled = 0, reported = 0;
 	double age_min = 0, age_max = 0;
@@ -161,7 +166,7 @@ static void summarize(struct result *root, const struct job_view *v, size_t n, s
 				age_max = v[i].age;
 		}
 	}
-	if (reported && disabled == reported)
+	if (reported && disabled == reported && s->fleet && !s->disabled_state_set)
 		root->not_applicable = "maintenance disabled";
 
 	char summary[2000] = "", a[64], b[64];
@@ -235,7 +240,7 @@ struct result *eval_maintenance(const struct s3t_maintenance_status *st, const s
 	size_t n = collect(v, st, s, now);
 	for (size_t i = 0; i < n; i++)
 		judge(&v[i], s);
-	summarize(root, v, n, st->njobs);
+	summarize(root, v, n, st->njobs, s);
 	for (size_t i = 0; i < n; i++)
 		add_job_line(root, &v[i]);
 

@@ -14,7 +14,9 @@
  * state; anything else → UNKNOWN. No job status at all is UNKNOWN. The root's
  * text is the summary (problems first, most severe first, then what is fine),
  * its perfdata age_<job> (s) per judged job with a last run, one child per
- * job. When every judged job that was reported is Disabled, the root's
+ * job. In a fleet run (fleet set) without an explicit disabled state, a
+ * Disabled job does not apply: it is OK and shown as "(not applicable)", and
+ * when every judged job that was reported is Disabled the root's
  * not_applicable says "maintenance disabled".
  */
 #ifndef S3T_EVAL_MAINTENANCE_H
@@ -31,6 +33,7 @@ struct maintenance_settings {
 	struct job_states jobs;
 	enum mp_state not_found_state;
 	int disabled_state_set, not_found_state_set; /* given on the command line */
+	int fleet;                                    /* --all-tables: Disabled jobs do not apply */
 	int selected[MAINTENANCE_NKNOWN];             /* --job given for this known job */
 	int any_selected;
 	struct thresholds age;                        /* -w/-c, seconds */

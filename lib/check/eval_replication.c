@@ -118,7 +118,8 @@ static void summarize(struct result *root, const struct dest_view *v, const stru
 	size_t n = t->n;
 	if (n == 0) {
 		result_raise(root, s->not_found_state);
-		root->not_applicable = "not replicated";
+		if (!s->not_found_state_set)
+			root->not_applicable = "not replicated";
 		output_append(summary, sizeof summary, "replication not configured or table not found (no destinations)");
 	}
 	if (t->failed)

@@ -28,17 +28,26 @@ struct result *result_new(void)
 	return r;
 }
 
-void result_free(struct result *r)
+void result_clear_perf(struct result *r)
 {
 	if (!r)
 		return;
-	free(r->text);
 	for (size_t i = 0; i < r->nperf; i++) {
 		free(r->perf[i].label);
 		free(r->perf[i].warn);
 		free(r->perf[i].crit);
 	}
 	free(r->perf);
+	r->perf = NULL;
+	r->nperf = r->perf_cap = 0;
+}
+
+void result_free(struct result *r)
+{
+	if (!r)
+		return;
+	free(r->text);
+	result_clear_perf(r);
 	for (size_t i = 0; i < r->nchild; i++)
 		result_free(r->child[i]);
 	free(r->child);

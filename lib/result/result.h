@@ -55,6 +55,7 @@ struct result {
 	enum result_mark mark;
 	int oom;                    /* an allocation failed here or below */
 	const char *not_applicable; /* static reason ("not replicated") when the check does not apply, else NULL */
+	int timed_out;              /* the run's deadline cut this check short: it was not done */
 	struct result_perf *perf;
 	size_t nperf, perf_cap;
 	struct result **child;
@@ -87,5 +88,8 @@ void result_perf_i64(struct result *r, const char *label, int64_t value, const c
 		     const char *crit, const int64_t *min, const int64_t *max);
 void result_perf_double(struct result *r, const char *label, double value, const char *uom, const char *warn,
 			const char *crit, const double *min, const double *max);
+
+/* Drop the node's own perfdata items (a fleet keeps a table's lines, not its metrics). */
+void result_clear_perf(struct result *r);
 
 #endif
