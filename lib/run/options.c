@@ -1,5 +1,6 @@
 /* options.c - see options.h. */
 #include "config.h"
+#include "error.h"
 #include "options.h"
 
 #include <errno.h>
@@ -91,7 +92,7 @@ int options_parse_state(const char *arg, enum mp_state *out, char *err, size_t e
 {
 	if (state_parse(arg, out) == 0)
 		return 0;
-	snprintf(err, errsz, "'%s' is not a state (OK, WARNING, CRITICAL, UNKNOWN or 0-3)", arg);
+	error_set(err, errsz, "'%s' is not a state (OK, WARNING, CRITICAL, UNKNOWN or 0-3)", arg);
 	return -1;
 }
 
@@ -101,7 +102,7 @@ int options_parse_int(const char *arg, long min, long max, long *out, char *err,
 	errno = 0;
 	long v = strtol(arg, &end, 10);
 	if (errno || end == arg || *end || v < min || v > max) {
-		snprintf(err, errsz, "'%s' is not a whole number from %ld to %ld", arg, min, max);
+		error_set(err, errsz, "'%s' is not a whole number from %ld to %ld", arg, min, max);
 		return -1;
 	}
 	*out = v;
@@ -114,7 +115,7 @@ static int parse_timeout(const char *arg, struct common_options *o, char *err, s
 	const char *colon = strchr(arg, ':');
 	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
 	if (n == 0 || n >= sizeof num) {
-		snprintf(err, errsz, "'%s' is not SECONDS[:STATE]", arg);
+		error_set(err, errsz, "'%s' is not SECONDS[:STATE]", arg);
 		return -1;
 	}
 	memcpy(num, arg, n);
@@ -123,7 +124,7 @@ static int parse_timeout(const char *arg, struct common_options *o, char *err, s
 	errno = 0;
 	double t = strtod(num, &end);
 	if (errno || *end || !isfinite(t) || t <= 0 || t > 86400) {
-		snprintf(err, errsz, "'%s' is not a number of seconds between 0 and 86400", num);
+		error_set(err, errsz, "'%s' is not a number of seconds between 0 and 86400", num);
 		return -1;
 	}
 	o->timeout = t;

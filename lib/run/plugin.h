@@ -16,7 +16,7 @@
  *   malformed responses          → UNKNOWN saying what was wrong.
  * plugin_table_arn() returns the table ARN, asking GetTable when the table
  * was named by bucket, namespace and name. plugin_end() frees everything and
- * exits with the output's state. verbose(r, level, ...) writes to stderr.
+ * exits with the output's state. verbose(r, level, ...) writes one line to r->trace.
  */
 #ifndef S3T_PLUGIN_H
 #define S3T_PLUGIN_H
@@ -30,6 +30,7 @@
 #include "output.h"
 #include "resolve.h"
 #include "s3tables.h"
+#include "trace.h"
 
 struct plugin_run {
 	const struct plugin_info *info;
@@ -43,6 +44,7 @@ struct plugin_run {
 	struct aws_config *config;  /* the shared config files (possibly empty) */
 	const char *profile;        /* the profile in use */
 	double now;                 /* wall clock at the start, for ages */
+	struct trace trace;         /* the -v sink (stderr), handed to everything that traces */
 };
 
 void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv);
