@@ -98,6 +98,16 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 		}
 		arn = &t->table;
 		snprintf(t->table_label, sizeof t->table_label, "%s/%s", t->table.bucket, t->table.table_id);
+	} else if (o->all_tables) {
+		if (arn_parse_bucket(o->bucket_arn, &t->bucket, why, sizeof why)) {
+			error_set(err, errsz, "--table-bucket-arn: %s", why);
+			return -1;
+		}
+		for (size_t i = 0; i < o->nnamespaces; i++)
+			if (resolve_check_name("--namespace", o->namespaces[i], err, errsz))
+				return -1;
+		arn = &t->bucket;
+		snprintf(t->table_label, sizeof t->table_label, "%s (every table)", t->bucket.bucket);
 	} else {
 		if (arn_parse_bucket(o->bucket_arn, &t->bucket, why, sizeof why)) {
 			error_set(err, errsz, "--table-bucket-arn: %s", why);

@@ -27,6 +27,7 @@ struct dest_view {
 	char label[160];          /* perfdata label suffix, unique within the table */
 	int has_lag;
 	double lag;
+	double update_age;        /* whole seconds since the last successful update, rounded like the lag */
 	enum mp_state state;
 	int future;               /* last update reported in the future */
 };
@@ -39,28 +40,36 @@ struct tally {
 	char failures[600], unknowns[300];
 };
 
-/* Bucket names label the lag metrics; two destinations sharing one get region/account added. */
+/*
+ * Bucket names label the lag metrics; destinations sharing one get @region added, those still
+ * sharing one @account.region, and any left (or with no parseable ARN) #index. Each round
+ * decides every clash before relabelling any, so all members of a clash get the same treatment.
+ */
 static void make_labels(struct dest_view *v, size_t n)
 {
+	char *clash = calloc(n ? n : 1, 1);
 	for (size_t i = 0; i < n; i++)
 		snprintf(v[i].label, sizeof v[i].label, "%s", v[i].arn.bucket[0] ? v[i].arn.bucket : "destination");
-	for (int round = 0; round < 3; round++) {
+	for (int round = 0; round < 3 && clash; round++) {
 		for (size_t i = 0; i < n; i++) {
-			int clash = 0;
+			clash[i] = 0;
 			for (size_t j = 0; j < n; j++)
 				if (j != i && strcmp(v[i].label, v[j].label) == 0)
-					clash = 1;
-			if (!clash)
+					clash[i] = 1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (!clash[i])
 				continue;
 			const char *b = v[i].arn.bucket[0] ? v[i].arn.bucket : "destination";
-			if (round == 0)
+			if (round == 0 && v[i].arn.bucket[0])
 				snprintf(v[i].label, sizeof v[i].label, "%s@%s", b, v[i].arn.region);
-			else if (round == 1)
+			else if (round == 1 && v[i].arn.bucket[0])
 				snprintf(v[i].label, sizeof v[i].label, "%s@%s.%s", b, v[i].arn.account, v[i].arn.region);
 			else
 				snprintf(v[i].label, sizeof v[i].label, "%s#%zu", b, i + 1);
 		}
 	}
+	free(clash);
 }
 
 static void judge_destination(struct dest_view *x, const struct replication_settings *s, struct tally *t)
@@ -164,11 +173,11 @@ static void summarize(struct result *root, const struct dest_view *v, const stru
 	result_text(root, "%s", summary);
 }
 
-static void add_destination_line(struct result *root, const struct dest_view *x, double now)
+static void add_destination_line(struct result *root, const struct dest_view *x)
 {
 	char detail[512], lagtxt[64];
 	if (x->d->has_last_update) {
-		duration_format(x->future ? 0 : now - x->d->last_update, lagtxt, sizeof lagtxt);
+		duration_format(x->update_age, lagtxt, sizeof lagtxt);
 		snprintf(detail, sizeof detail, ", last successful update %s ago%s", lagtxt,
 			 x->future ? " (timestamp in the future; clock skew?)" : "");
 	} else {
@@ -223,7 +232,7 @@ struct result *eval_replication(const struct s3t_replication_status *st, const s
 			memset(&x->arn, 0, sizeof x->arn);
 		if (x->d->has_last_update) {
 			x->has_lag = 1;
-			x->lag = judge_age(now, x->d->last_update, &x->future);
+			x->lag = x->update_age = judge_age(now, x->d->last_update, &x->future);
 		}
 	}
 	make_labels(v, t.n);
@@ -231,7 +240,7 @@ struct result *eval_replication(const struct s3t_replication_status *st, const s
 		judge_destination(&v[i], s, &t);
 	summarize(root, v, &t, s);
 	for (size_t i = 0; i < t.n; i++)
-		add_destination_line(root, &v[i], now);
+		add_destination_line(root, &v[i]);
 	add_perfdata(root, v, &t, s);
 	free(v);
 	return root;
