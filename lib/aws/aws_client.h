@@ -15,7 +15,7 @@
  *   AWS_TIMEOUT    - the run's deadline was reached; res->message says where.
  * res->attempts counts the attempts made; res->received_at is when the final
  * response arrived, the "now" against which ages in it are measured. Nothing secret is ever written to
- * res->message or to the verbose trace. aws_result_free() releases res.
+ * res->message or to the trace. aws_result_free() releases res.
  */
 #ifndef S3T_AWS_CLIENT_H
 #define S3T_AWS_CLIENT_H
@@ -26,6 +26,7 @@
 #include "credentials.h"
 #include "deadline.h"
 #include "http.h"
+#include "trace.h"
 
 struct aws_client {
 	struct http_client *http;
@@ -35,7 +36,7 @@ struct aws_client {
 	const char *endpoint_url;   /* "https://host[:port][/base]" without trailing '/' */
 	const struct deadline *deadline;
 	int max_attempts;
-	int verbose;                /* >= 1: one stderr line per attempt */
+	const struct trace *trace;  /* -v (level >= 1): one line per attempt; NULL = silent */
 	double (*random01)(void);   /* jitter source; NULL = backoff_jitter01 */
 	void (*sleep_fn)(double seconds); /* NULL = backoff_sleep */
 };

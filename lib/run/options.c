@@ -1,5 +1,6 @@
 /* options.c - see options.h. */
 #include "config.h"
+#include "error.h"
 #include "options.h"
 
 #include <errno.h>
@@ -106,7 +107,7 @@ int options_parse_state(const char *arg, enum mp_state *out, char *err, size_t e
 {
 	if (state_parse(arg, out) == 0)
 		return 0;
-	snprintf(err, errsz, "'%s' is not a state (OK, WARNING, CRITICAL, UNKNOWN or 0-3)", arg);
+	error_set(err, errsz, "'%s' is not a state (OK, WARNING, CRITICAL, UNKNOWN or 0-3)", arg);
 	return -1;
 }
 
@@ -116,7 +117,7 @@ int options_parse_int(const char *arg, long min, long max, long *out, char *err,
 	errno = 0;
 	long v = strtol(arg, &end, 10);
 	if (errno || end == arg || *end || v < min || v > max) {
-		snprintf(err, errsz, "'%s' is not a whole number from %ld to %ld", arg, min, max);
+		error_set(err, errsz, "'%s' is not a whole number from %ld to %ld", arg, min, max);
 		return -1;
 	}
 	*out = v;
@@ -129,7 +130,7 @@ static int parse_timeout(const char *arg, struct common_options *o, char *err, s
 	const char *colon = strchr(arg, ':');
 	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
 	if (n == 0 || n >= sizeof num) {
-		snprintf(err, errsz, "'%s' is not SECONDS[:STATE]", arg);
+		error_set(err, errsz, "'%s' is not SECONDS[:STATE]", arg);
 		return -1;
 	}
 	memcpy(num, arg, n);
@@ -138,7 +139,7 @@ static int parse_timeout(const char *arg, struct common_options *o, char *err, s
 	errno = 0;
 	double t = strtod(num, &end);
 	if (errno || *end || !isfinite(t) || t <= 0 || t > 86400) {
-		snprintf(err, errsz, "'%s' is not a number of seconds between 0 and 86400", num);
+		error_set(err, errsz, "'%s' is not a number of seconds between 0 and 86400", num);
 		return -1;
 	}
 	o->timeout = t;
@@ -167,7 +168,7 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 	case 'b': o->bucket_arn = arg; return 0;
 	case 'n':
 		if (o->nnamespaces >= OPTIONS_MAX_LIST) {
-			snprintf(err, errsz, "at most %d namespaces", OPTIONS_MAX_LIST);
+			error_set(err, errsz, "at most %d namespaces", OPTIONS_MAX_LIST);
 			return -1;
 		}
 		if (!o->namespace_name)
@@ -180,7 +181,7 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 		const char **list = key == OPT_INCLUDE ? o->includes : o->excludes;
 		size_t *count = key == OPT_INCLUDE ? &o->nincludes : &o->nexcludes;
 		if (*count >= OPTIONS_MAX_LIST) {
-			snprintf(err, errsz, "at most %d patterns", OPTIONS_MAX_LIST);
+			error_set(err, errsz, "at most %d patterns", OPTIONS_MAX_LIST);
 			return -1;
 		}
 		list[(*count)++] = arg;
@@ -201,7 +202,7 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 		return 0;
 	case OPT_DETAIL:
 		if (strcmp(arg, "problems") != 0 && strcmp(arg, "all") != 0) {
-			snprintf(err, errsz, "'%s' is not problems or all", arg);
+			error_set(err, errsz, "'%s' is not problems or all", arg);
 			return -1;
 		}
 		o->detail_all = strcmp(arg, "all") == 0;
@@ -209,7 +210,7 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 		return 0;
 	case OPT_PERFDATA:
 		if (strcmp(arg, "summary") != 0 && strcmp(arg, "per-table") != 0) {
-			snprintf(err, errsz, "'%s' is not summary or per-table", arg);
+			error_set(err, errsz, "'%s' is not summary or per-table", arg);
 			return -1;
 		}
 		o->perfdata_per_table = strcmp(arg, "per-table") == 0;

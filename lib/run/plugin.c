@@ -47,13 +47,10 @@ static void arm_backstop(const struct plugin_run *r)
 
 void plugin_verbose(const struct plugin_run *r, int level, const char *fmt, ...)
 {
-	if (r->opts.verbose < level)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	trace_vprintf(&r->trace, level, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void release(struct plugin_run *r)
@@ -73,6 +70,7 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	memset(r, 0, sizeof *r);
 	r->info = info;
 	options_parse(info, argc, argv, &r->opts);
+	r->trace = (struct trace){.level = r->opts.verbose, .f = stderr};
 	deadline_start(&r->deadline, r->opts.timeout);
 	arm_backstop(r);
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -96,7 +94,7 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
 
 	struct http_options ho = {.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
-				  .proxy = r->target.proxy, .verbose = r->opts.verbose};
+				  .proxy = r->target.proxy, .trace = &r->trace};
 	if (!(r->http = http_client_new(&ho, err, sizeof err))) {
 		aws_config_free(r->config);
 		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
@@ -104,7 +102,7 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 
 	struct creds_context cc = {.profile = r->opts.profile, .config = r->config, .http = r->http,
 				   .deadline = &r->deadline, .region = r->target.region, .now = r->now,
-				   .verbose = r->opts.verbose, .no_cache = r->opts.no_credential_cache};
+				   .trace = &r->trace, .no_cache = r->opts.no_credential_cache};
 	if (creds_resolve(&cc, &r->creds, err, sizeof err)) {
 		release(r);
 		/* A source cut short by the deadline (or by its own limit just before it) timed out. */
@@ -120,7 +118,7 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	r->client = (struct aws_client){
 		.http = r->http, .creds = &r->creds, .region = r->target.region, .service = "s3tables",
 		.endpoint_url = r->target.endpoint_url, .deadline = &r->deadline,
-		.max_attempts = r->target.max_attempts, .verbose = r->opts.verbose,
+		.max_attempts = r->target.max_attempts, .trace = &r->trace,
 	};
 }
 

@@ -12,7 +12,7 @@
  * renders its result tree (render.h), prints it and exits with its state:
  * this is the run layer, the one place that exits after start-up. Failed
  * requests arrive as results (check_failure), never as exits.
- * plugin_verbose(r, level, ...) writes one -v line to stderr.
+ * plugin_verbose(r, level, ...) writes one -v line through r->trace (trace.h).
  */
 #ifndef S3T_PLUGIN_H
 #define S3T_PLUGIN_H
@@ -28,6 +28,7 @@
 #include "resolve.h"
 #include "result.h"
 #include "s3tables.h"
+#include "trace.h"
 
 struct plugin_run {
 	const struct plugin_info *info;
@@ -40,6 +41,7 @@ struct plugin_run {
 	struct aws_config *config;  /* the shared config files (possibly empty) */
 	const char *profile;        /* the profile in use */
 	double now;                 /* wall clock at the start, for ages */
+	struct trace trace;         /* the -v sink (stderr), handed to everything that traces */
 };
 
 void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv);
