@@ -116,6 +116,9 @@ static struct result *check_table(const struct aws_client *c, const struct table
 	return out;
 }
 
+/* In a fleet run (--all-tables), the worst of these over all tables. */
+static const struct fleet_metric fleet_metrics[] = {{"age", 0, "age_max"}};
+
 int main(int argc, char **argv)
 {
 	struct expiration_settings s;
@@ -146,6 +149,9 @@ int main(int argc, char **argv)
 			 "Perfdata: age (seconds, with the -w/-c thresholds), deleted_records,\n"
 			 "deleted_data_files (counts) and removed_bytes (B), each with its thresholds;\n"
 			 "values AWS does not report are left out, not reported as 0.\n\n"
+			 "With --all-tables, record expiration not supported (405) or Disabled counts as\n"
+			 "not applicable unless --not-supported-state or --disabled-state is given; the\n"
+			 "fleet's oldest last run is age_max.\n\n"
 			 "IAM permission needed: s3tables:GetTableRecordExpirationJobStatus (and\n"
 			 "s3tables:GetTable when the table is given by bucket, namespace and name).\n\n"
 			 "Example:\n"
@@ -157,6 +163,7 @@ int main(int argc, char **argv)
 	s.age = r.opts.age;
 	const struct check_def check = {.check_name = info.check_name, .needs = CHECK_NEEDS_ARN,
 					.check_table = check_table, .settings = &s,
-					.not_found_state = &s.not_found_state};
+					.not_found_state = &s.not_found_state,
+					.fleet_metrics = fleet_metrics, .nfleet_metrics = 1};
 	plugin_check(&r, &check);
 }

@@ -79,6 +79,9 @@ static struct result *check_table(const struct aws_client *c, const struct table
 	return out;
 }
 
+/* In a fleet run (--all-tables), the worst of these over all tables. */
+static const struct fleet_metric fleet_metrics[] = {{"age_", 1, "age_max_"}};
+
 int main(int argc, char **argv)
 {
 	struct maintenance_settings s;
@@ -111,6 +114,9 @@ int main(int argc, char **argv)
 			 "Perfdata: one age per judged job with a last run (seconds, with the -w/-c\n"
 			 "thresholds): age_compaction, age_snapshot_management,\n"
 			 "age_unreferenced_file_removal, and age_<type> for job types not known here.\n\n"
+			 "With --all-tables, a Disabled job does not apply (a table whose jobs are all\n"
+			 "Disabled counts as not applicable) unless --disabled-state is given; the\n"
+			 "fleet's oldest last run per job is age_max_<job>.\n\n"
 			 "IAM permission needed: s3tables:GetTableMaintenanceJobStatus (and\n"
 			 "s3tables:GetTable when the table is given by --table-arn).\n\n"
 			 "Example:\n"
@@ -123,6 +129,7 @@ int main(int argc, char **argv)
 	s.fleet = r.opts.all_tables;
 	const struct check_def check = {.check_name = info.check_name, .needs = CHECK_NEEDS_NAME,
 					.check_table = check_table, .settings = &s,
-					.not_found_state = &s.not_found_state};
+					.not_found_state = &s.not_found_state,
+					.fleet_metrics = fleet_metrics, .nfleet_metrics = 1};
 	plugin_check(&r, &check);
 }

@@ -84,6 +84,9 @@ static struct result *check_table(const struct aws_client *c, const struct table
 	return out;
 }
 
+/* In a fleet run (--all-tables), the worst of these over all tables. */
+static const struct fleet_metric fleet_metrics[] = {{"lag_max", 0, "lag_max"}};
+
 int main(int argc, char **argv)
 {
 	struct replication_settings s;
@@ -106,6 +109,9 @@ int main(int argc, char **argv)
 			 "table is not found (--not-found-state). The result is the worst of all.\n\n"
 			 "Perfdata: destinations, completed, pending, failed (counts), lag_max and\n"
 			 "lag_<destination-bucket> (seconds, with the -w/-c thresholds).\n\n"
+			 "With --all-tables, a table without replication (NotFoundException or no\n"
+			 "destinations) counts as not replicated unless --not-found-state is given; the\n"
+			 "fleet's worst lag is lag_max.\n\n"
 			 "IAM permission needed: s3tables:GetTableReplicationStatus (and s3tables:GetTable\n"
 			 "when the table is given by bucket, namespace and name).\n\n"
 			 "Example:\n"
@@ -117,6 +123,7 @@ int main(int argc, char **argv)
 	s.lag = r.opts.age;
 	const struct check_def check = {.check_name = info.check_name, .needs = CHECK_NEEDS_ARN,
 					.check_table = check_table, .settings = &s,
-					.not_found_state = &s.not_found_state};
+					.not_found_state = &s.not_found_state,
+					.fleet_metrics = fleet_metrics, .nfleet_metrics = 1};
 	plugin_check(&r, &check);
 }

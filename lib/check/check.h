@@ -27,6 +27,7 @@
 #define S3T_CHECK_H
 
 #include "aws_client.h"
+#include "fleet.h"
 #include "result.h"
 #include "state.h"
 
@@ -55,6 +56,8 @@ struct check_def {
 				      const struct check_env *env);
 	const void *settings;
 	const enum mp_state *not_found_state; /* for a GetTable that finds no table */
+	const struct fleet_metric *fleet_metrics; /* the table metrics whose worst value a fleet run reports */
+	size_t nfleet_metrics;
 };
 
 struct result *check_failure(const char *operation, int outcome, const struct aws_result *res,

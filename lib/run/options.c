@@ -98,6 +98,18 @@ static void print_help(const struct plugin_info *info)
 	       " s, m, h or d on each end (-w 30m -c 2h); byte ranges take K, M, G or T (1024-based).\n");
 	if (info->notes)
 		printf("\n%s\n", info->notes);
+	printf("\nEvery table of a bucket (--all-tables with --table-bucket-arn):\n"
+	       " ListTables gives each table (every page; --namespace, --include and --exclude\n"
+	       " filter them), then each table is checked exactly as above, --parallel at once.\n"
+	       " A table the check does not apply to counts as not applicable and does not raise\n"
+	       " the state, unless the state for that case is given explicitly. One table's\n"
+	       " failure makes that table UNKNOWN and the run goes on. One deadline (-t) for the\n"
+	       " whole run: tables not checked by then count as not_checked. The first line counts\n"
+	       " the tables by state, worst first; the long output has one line per non-OK table\n"
+	       " (every table with --detail=all) with its details nested under it. Perfdata:\n"
+	       " tables, ok, warning, critical, unknown, not_applicable, not_checked and the worst\n"
+	       " value of the check's metrics; --perfdata=per-table adds namespace.table::metric.\n"
+	       " IAM permission needed as well: s3tables:ListTables.\n");
 	printf("\nCredentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
 	       "AWS_SESSION_TOKEN). Nothing secret is ever printed, at any verbosity.\n");
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n");

@@ -3,6 +3,7 @@
 
 #include "arn.h"
 #include "aws_config.h"
+#include "fleet_run.h"
 #include "render.h"
 
 #include <math.h>
@@ -93,9 +94,9 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 		       r->target.table_label, r->target.region, r->target.region_source,
 		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
 
-	struct http_options ho = {.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
-				  .proxy = r->target.proxy, .trace = &r->trace};
-	if (!(r->http = http_client_new(&ho, err, sizeof err))) {
+	r->http_opts = (struct http_options){.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
+					     .proxy = r->target.proxy, .trace = &r->trace};
+	if (!(r->http = http_client_new(&r->http_opts, err, sizeof err))) {
 		aws_config_free(r->config);
 		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
 	}
@@ -195,6 +196,8 @@ _Noreturn void plugin_check(struct plugin_run *r, const struct check_def *def)
 {
 	struct check_env env;
 	plugin_check_env(r, &env);
+	if (r->opts.all_tables)
+		plugin_finish(r, fleet_run(r, def, &env));
 	struct table_ref ref;
 	struct s3t_table t;
 	struct result *root = NULL;

@@ -37,6 +37,7 @@ struct plugin_run {
 	struct creds creds;
 	struct deadline deadline;
 	struct http_client *http;
+	struct http_options http_opts; /* how http was made (a fleet run makes one per worker) */
 	struct aws_client client;
 	struct aws_config *config;  /* the shared config files (possibly empty) */
 	const char *profile;        /* the profile in use */
