@@ -278,6 +278,15 @@ static void summarize(struct fleet *f, struct result *root, size_t checked, int 
 	} else {
 		output_append(summary, sizeof summary, "no table checked");
 	}
+	/* Not-applicable reasons in a fixed order, whatever order the workers found them in. */
+	for (size_t i = 1; i < f->nna; i++)
+		for (size_t j = i; j > 0 && strcmp(f->na[j - 1].reason, f->na[j].reason) > 0; j--) {
+			const char *r = f->na[j].reason;
+			size_t n = f->na[j].n;
+			f->na[j] = f->na[j - 1];
+			f->na[j - 1].reason = r;
+			f->na[j - 1].n = n;
+		}
 	for (size_t i = 0; i < f->nna; i++)
 		output_append(summary, sizeof summary, ", %zu %s", f->na[i].n, f->na[i].reason);
 	result_text(root, "%s", summary);

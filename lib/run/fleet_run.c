@@ -70,7 +70,7 @@ struct result *fleet_run(struct plugin_run *r, const struct check_def *def, cons
 
 	struct s3t_table_list list;
 	struct aws_result res;
-	int rc = s3t_list_all_tables(&r->client, r->target.bucket.bucket_arn, filter, &list, &res);
+	int rc = table_filter_list_tables(&r->client, r->target.bucket.bucket_arn, filter, &list, &res);
 	check_answered(env, "ListTables", &res);
 	table_filter_free(filter);
 	struct result *root;
