@@ -88,16 +88,25 @@ def boto3_loop(argv):
     info = {"botocore": botocore.__version__, "boto3": boto3.__version__, "python": sys.version.split()[0],
             "botocore_path": os.path.dirname(botocore.__file__)}
     bs = botocore.session.get_session()
-    info["builtin_s3tables"] = "s3tables" in bs.get_available_services()
-    if not info["builtin_s3tables"]:
+    loader = bs.get_component("data_loader")
+    if "s3tables" in loader.list_available_services("service-2"):
+        builtin = loader.load_service_model("s3tables", "service-2")["operations"]
+        info["builtin_missing"] = [op for op in OPERATIONS if op not in builtin]
+    else:
+        info["builtin_missing"] = None  # no s3tables at all
+    if info["builtin_missing"] is None or info["builtin_missing"]:
         if not a.aws_model or not os.path.isfile(os.path.join(a.aws_model, "s3tables", "2018-05-10", "service-2.json")):
-            info["error"] = "botocore %s has no s3tables data and no --aws-model DIR with s3tables/2018-05-10 " \
-                            "was given" % botocore.__version__
+            info["error"] = "botocore %s %s, and no --aws-model DIR with s3tables/2018-05-10 was given" % (
+                botocore.__version__, "has no s3tables data" if info["builtin_missing"] is None else
+                "lacks " + ", ".join(info["builtin_missing"]))
             return write_result(a.result, info)
-        bs.get_component("data_loader").search_paths.append(a.aws_model)
+        # First in the search path, so that it also wins over an older built-in s3tables model.
+        bs = botocore.session.get_session()
+        bs.get_component("data_loader").search_paths.insert(0, a.aws_model)
         info["model_from"] = a.aws_model
-    session = boto3.Session(botocore_session=bs, aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1")
+    t_model = rusage_ms()
+    # credentials: the environment's AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (CHILD_ENV), as the plugins
+    session = boto3.Session(botocore_session=bs, region_name="us-east-1")
     client = session.client("s3tables", endpoint_url=a.endpoint, verify=a.ca)
     t_client = rusage_ms()
     model = client.meta.service_model
@@ -133,7 +142,7 @@ def boto3_loop(argv):
             failed += r.get("status") == "Failed"
     info.update(tables=len(tables), failed=failed, errors=errors,
                 loop_cpu_ms=rusage_ms() - t0, loop_wall_ms=(time.perf_counter() - w0) * 1000.0,
-                startup_cpu_ms=t_start, import_cpu_ms=t_import - t_start, client_cpu_ms=t_client - t_import)
+                startup_cpu_ms=t_start, import_cpu_ms=t_import - t_start, client_cpu_ms=t_client - t_model, model_check_cpu_ms=t_model - t_import)
     return write_result(a.result, info)
 
 
@@ -267,8 +276,10 @@ def measure(a, sim, work, present, parallels):
             print("# boto3 %s / botocore %s (%s, Python %s): s3tables %s; API %s; operations %s; "
                   "list_tables paginator: %s" % (
                       info["boto3"], info["botocore"], info["botocore_path"], info["python"],
-                      "in botocore's own data" if info["builtin_s3tables"] else
-                      "NOT in botocore's own data: model loaded from %s via Loader search path" % info["model_from"],
+                      "in botocore's own data" if "model_from" not in info else
+                      "%s botocore's own data: model loaded from %s via botocore's Loader (extra search path, first)"
+                      % ("NOT in" if info["builtin_missing"] is None else
+                         "lacking " + ", ".join(info["builtin_missing"]) + " in", info["model_from"]),
                       info["api_version"],
                       ", ".join("%s %s" % (k, "yes" if v else "MISSING") for k, v in info["operations"].items()),
                       "yes" if info["paginator_list_tables"] else "MISSING"))

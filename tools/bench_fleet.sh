@@ -20,19 +20,20 @@
 # /work/shared/aws-model (the first that has s3tables/2018-05-10/service-2.json).
 # The simulator runs with TCP_NODELAY patched in (tools/bench_stats.py sim); both sides
 # trust the throwaway test CA by file (--ca-file / verify=): no root needed otherwise.
-# S3T_BUILDDIR overrides the build directory (default build/).
+# S3T_BUILDDIR overrides the build directory (default build/), S3T_BOTO3_PYTHON the
+# interpreter of the boto3 loop (default /usr/bin/python3).
 set -u
 
 # Options go to tools/bench_fleet.py (-n/--runs, -w/--warmup, -p/--parallel, --no-boto3),
 # which checks them; here only what needs a shell: the Debian boto3 and the model directory.
-case " $* " in *" -h "* | *" --help "*) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case " $* " in *" -h "* | *" --help "*) sed -n '2,25s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 boto3=1
 case " $* " in *" --no-boto3 "*) boto3=0 ;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$top/bench-results"
 exec > >(tee "$top/bench-results/fleet-latest.txt") 2>&1
 
-py=/usr/bin/python3 why=
+py=${S3T_BOTO3_PYTHON:-/usr/bin/python3} why=
 if [ "$boto3" = 0 ]; then
 	why="--no-boto3 given"
 elif ! $py -c 'import boto3' 2>/dev/null; then
