@@ -1457,8 +1457,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def throttle(self, bucket, n, out):
         """fleet-throttle: more than --throttle-limit requests in flight for the bucket
-        are refused (429 TooManyRequestsException; every third time 503 SlowDown); the
-        others are held --throttle-hold seconds, so that requests overlap."""
+        are refused (in turn 429 TooManyRequestsException, 429 ThrottlingException, 503
+        SlowDown); the others are held --throttle-hold seconds, so that requests overlap."""
         sim = self.sim
         if n <= sim.throttle_limit:
             out.reply.delay = max(out.reply.delay, sim.throttle_hold)
@@ -1467,10 +1467,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             bucket.throttled += 1
             k = bucket.throttled
         sim.count(lambda c: c.__setitem__("throttled", c["throttled"] + 1))
-        if k % 3 == 0:
-            out.reply = error_reply(503, "SlowDown", "Please reduce your request rate.")
-        else:
+        if k % 3 == 1:
             out.reply = error_reply(429, "TooManyRequestsException", "Rate exceeded")
+        elif k % 3 == 2:
+            out.reply = error_reply(429, "ThrottlingException", "Rate exceeded",
+                                    type_header="ThrottlingException" + CORAL_SERVICE)
+        else:
+            out.reply = error_reply(503, "SlowDown", "Please reduce your request rate.")
 
     def finish_request(self, seq, t0, raw_path, raw_query, body, headers, auth, op, out,
                        in_flight):
