@@ -294,6 +294,7 @@ def part_live(tmp):
         live = Live(port, os.path.join(cadir, "ca.pem"), log, counters)
         live_checks(live)
         fleet_checks(live, load_sim())
+        part_botocore(live, os.path.join(cadir, "ca.pem"))
     finally:
         t0 = time.monotonic()
         p.send_signal(signal.SIGTERM)
@@ -554,6 +555,11 @@ def fleet_checks(s, mod):
     d = jbody(b) or {}
     ok(st == 200 and len(d.get("tables", [])) == 100 and d.get("continuationToken"),
        "without maxTables: a page of 100 and a token")
+    items, pages, sts, _ = list_all(s, "ListTables", fleet_bucket("fleet-10k"),
+                                    limit=("maxTables", 1000))
+    ok(len({t["tableARN"] for t in items}) == 10000 and pages == 10 and
+       len(set(t["namespace"][0] for t in items)) == 10,
+       "fleet-10k: 10,000 distinct tables in 10 namespaces, 10 pages", (len(items), pages))
 
     st, h, b = s.get("/tables/%s" % q(fleet_bucket("fleet-empty")))
     ok(st == 200 and jbody(b) == {"tables": []}, "fleet-empty: tables [] and no token", b)
@@ -724,6 +730,71 @@ def fleet_checks(s, mod):
                                                                      "maint_disabled")
                   and isinstance(e["in_flight"], int) for e in fe),
        "log lines name bucket, table, scenario and in_flight", fe[:1])
+
+
+# ------------------------------------------------------------------------------------------
+# Part 4: botocore (when installed) against the simulator, with the shared service model
+# ------------------------------------------------------------------------------------------
+
+MODEL_DIR = os.path.join(os.path.dirname(SRCDIR), "shared", "aws-model")
+
+
+def part_botocore(s, cafile):
+    """An independent client: botocore's own SigV4, serializers, parsers and paginators."""
+    try:
+        import botocore.session
+        import botocore.config
+    except ImportError:
+        ok(True, "# SKIP botocore is not installed")
+        return
+    if not os.path.isdir(MODEL_DIR):
+        print("# no service model at %s: botocore's bundled one is used" % MODEL_DIR)
+    os.environ["AWS_DATA_PATH"] = MODEL_DIR
+    sess = botocore.session.get_session()
+    c = sess.create_client("s3tables", region_name="us-east-1", endpoint_url="https://" + s.host,
+                           verify=cafile, aws_access_key_id=AKID, aws_secret_access_key=SECRET,
+                           config=botocore.config.Config(retries={"mode": "standard"}))
+    mixed = fleet_bucket("fleet-mixed")
+    try:
+        tables = [t for p in c.get_paginator("list_tables").paginate(tableBucketARN=mixed)
+                  for t in p["tables"]]
+        ok(len(tables) == 20 and all(isinstance(t["createdAt"], datetime.datetime)
+                                     for t in tables),
+           "botocore: list_tables paginator gets 20 tables, timestamps parsed")
+        big = [t for p in c.get_paginator("list_tables").paginate(
+            tableBucketARN=fleet_bucket("fleet-large"), PaginationConfig={"PageSize": 1000})
+            for t in p["tables"]]
+        ok(len(big) == 1200, "botocore: fleet-large 1200 tables with PageSize 1000")
+        bk = [b["name"] for p in c.get_paginator("list_table_buckets").paginate()
+              for b in p["tableBuckets"]]
+        ns = [n["namespace"][0] for p in c.get_paginator("list_namespaces").paginate(
+            tableBucketARN=mixed) for n in p["namespaces"]]
+        ok(len(bk) == 4 and ns == ["ops", "raw", "sales"],
+           "botocore: list_table_buckets and list_namespaces paginators", (bk, ns))
+        r = c.get_table_replication(tableArn=mixed + "/table/sales-orders")
+        e = c.get_table_record_expiration_configuration(tableArn=mixed + "/table/ops-inventory")
+        m = c.get_table_maintenance_configuration(tableBucketARN=mixed, namespace="raw",
+                                                  name="clicks")
+        st = c.get_table_replication_status(tableArn=mixed + "/table/sales-customers")
+        ok(len(r["configuration"]["rules"][0]["destinations"]) == 3 and
+           e["configuration"] == {"status": "disabled"} and
+           m["configuration"]["icebergSnapshotManagement"]["status"] == "disabled" and
+           st["destinations"][2]["replicationStatus"] == "failed",
+           "botocore: the configuration operations and a fleet status parse")
+        try:
+            c.get_table_replication(tableArn=mixed + "/table/raw-views")
+            code = None
+        except c.exceptions.NotFoundException as ex:
+            code = ex.response["Error"]["Code"]
+        ok(code == "NotFoundException", "botocore: 404 maps to its NotFoundException")
+        try:
+            c.list_tables(tableBucketARN=fleet_bucket("list-forbidden"))
+            code = None
+        except c.exceptions.ForbiddenException as ex:
+            code = ex.response["Error"]["Code"]
+        ok(code == "ForbiddenException", "botocore: list-forbidden raises ForbiddenException")
+    except Exception as ex:  # a botocore failure here is a simulator defect: report it
+        ok(False, "botocore against the simulator: %s: %s" % (type(ex).__name__, ex))
 
 
 def main():

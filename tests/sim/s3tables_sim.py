@@ -991,6 +991,7 @@ MIXED = (
 OK_PROFILE = ("repl_ok", "exp_ok", "maint_ok")
 FAILED_PROFILE = ("repl_failed", "exp_failed", "maint_compaction_failed")
 LARGE_TABLES = 1200
+HUGE_TABLES = 10000         # fleet-10k: a bucket at the service's table quota
 
 
 class FleetTable:
@@ -1067,6 +1068,16 @@ def build_fleet(region):
     for i in range(10):
         b.add("ns_p", "p_%02d" % i)
     return fleet
+
+
+def build_huge(region):
+    """fleet-10k (built on first use): 10,000 tables t_00000..t_09999 in ns_0..ns_9 (1,000
+    each); every table whose number ends in 999 fails."""
+    b = Bucket(region, "fleet-10k")
+    for i in range(HUGE_TABLES):
+        b.add("ns_%d" % (i // 1000), "t_%05d" % i, "customer",
+              FAILED_PROFILE if i % 1000 == 999 else OK_PROFILE)
+    return b
 
 
 def generic_bucket(region, name):
@@ -1184,7 +1195,7 @@ def handle_listing(op, params, sim, now):
     if not m:
         return Outcome(bad_request("Invalid table bucket ARN: %s" % barn[:300]))
     name = m.group(5)
-    bucket = sim.fleet.get(name) or generic_bucket(sim.region, name)
+    bucket = sim.find_bucket(name) or generic_bucket(sim.region, name)
     if bucket is None or m.group(4) != SIM_ACCOUNT:
         return Outcome(error_reply(404, "NotFoundException",
                                    "The specified table bucket could not be found."),
@@ -1207,7 +1218,7 @@ def handle_list_buckets(params, sim, now):
     prefix, btype = params.get("prefix"), params.get("type")
     if btype is not None and btype not in ("customer", "aws"):
         return Outcome(bad_request("type must be customer or aws"))
-    buckets = [sim.fleet.get(n) or generic_bucket(sim.region, n) for n in names]
+    buckets = [sim.find_bucket(n) or generic_bucket(sim.region, n) for n in names]
     items = [b for b in buckets if b and (prefix is None or b.name.startswith(prefix))
              and btype in (None, "customer")]
     page, nxt, err = paginate(items, params, "maxBuckets", BUCKETS_PAGE_CAP, [prefix, btype])
@@ -1260,7 +1271,7 @@ def handle_operation(op, params, sim, now):
             return Outcome(bad_request("Invalid namespace or table name"))
         arn, key = barn + "/table/" + name, name
         bucket_name = m.group(5)
-    bucket = sim.fleet.get(bucket_name)
+    bucket = sim.find_bucket(bucket_name)
     if bucket is None:
         count = sim.state.bump(op, key)
         ctx = Ctx(op, key, arn, barn, ns, name, now, count)
@@ -1313,6 +1324,14 @@ class Sim:
                          "tls_handshakes": 0, "max_in_flight": 0, "throttled": 0,
                          "max_in_flight_by_bucket": {}}
         self.write_counters()
+
+    def find_bucket(self, name):
+        """A fleet bucket by name, or None; fleet-10k is built on first use."""
+        if name == "fleet-10k" and name not in self.fleet:
+            with self.count_lock:
+                if name not in self.fleet:
+                    self.fleet[name] = build_huge(self.region)
+        return self.fleet.get(name)
 
     def count(self, fn):
         """Apply fn to the counters under the lock, then rewrite the counters file."""
