@@ -1,5 +1,6 @@
 /* s3tables.c - see s3tables.h. */
 #include "s3tables.h"
+#include "error.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 #include "sigv4.h"
 #include "timestamp.h"
 
-#define FAIL(...) do { snprintf(err, errsz, __VA_ARGS__); goto fail; } while (0)
+#define FAIL(...) do { error_set(err, errsz, __VA_ARGS__); goto fail; } while (0)
 
 static const char *type_name(json_object *o)
 {
@@ -31,20 +32,20 @@ static const char *type_name(json_object *o)
 static json_object *parse_object(const char *body, size_t len, char *err, size_t errsz)
 {
 	if (!body || len == 0) {
-		snprintf(err, errsz, "empty response body");
+		error_set(err, errsz, "empty response body");
 		return NULL;
 	}
 	if (memchr(body, 0, len)) {
-		snprintf(err, errsz, "response body contains a NUL byte");
+		error_set(err, errsz, "response body contains a NUL byte");
 		return NULL;
 	}
 	if (len > (size_t)INT32_MAX) {
-		snprintf(err, errsz, "response body too large");
+		error_set(err, errsz, "response body too large");
 		return NULL;
 	}
 	json_tokener *tok = json_tokener_new_ex(64);
 	if (!tok) {
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return NULL;
 	}
 	json_object *root = json_tokener_parse_ex(tok, body, (int)len);
@@ -53,30 +54,30 @@ static json_object *parse_object(const char *body, size_t len, char *err, size_t
 	json_tokener_free(tok);
 	if (jerr == json_tokener_continue) {
 		json_object_put(root);
-		snprintf(err, errsz, "response body is not valid JSON (truncated)");
+		error_set(err, errsz, "response body is not valid JSON (truncated)");
 		return NULL;
 	}
 	if (jerr == json_tokener_success && !root) {
-		snprintf(err, errsz, "response body is a JSON null, expected an object");
+		error_set(err, errsz, "response body is a JSON null, expected an object");
 		return NULL;
 	}
 	if (jerr != json_tokener_success || !root) {
 		json_object_put(root);
-		snprintf(err, errsz, "response body is not valid JSON (%s)", json_tokener_error_desc(jerr));
+		error_set(err, errsz, "response body is not valid JSON (%s)", json_tokener_error_desc(jerr));
 		return NULL;
 	}
 	while (end < len && (body[end] == ' ' || body[end] == '\n' || body[end] == '\r' || body[end] == '\t'))
 		end++;
 	if (end != len) {
 		json_object_put(root);
-		snprintf(err, errsz, "response body has data after the JSON document");
+		error_set(err, errsz, "response body has data after the JSON document");
 		return NULL;
 	}
 	/* Then strictly: no comments, single quotes or other json-c leniencies. */
 	json_tokener *strict = json_tokener_new_ex(64);
 	if (!strict) {
 		json_object_put(root);
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return NULL;
 	}
 	json_tokener_set_flags(strict, JSON_TOKENER_STRICT);
@@ -86,11 +87,11 @@ static json_object *parse_object(const char *body, size_t len, char *err, size_t
 	json_object_put(check);
 	if (jerr != json_tokener_success) {
 		json_object_put(root);
-		snprintf(err, errsz, "response body is not strict JSON (%s)", json_tokener_error_desc(jerr));
+		error_set(err, errsz, "response body is not strict JSON (%s)", json_tokener_error_desc(jerr));
 		return NULL;
 	}
 	if (!json_object_is_type(root, json_type_object)) {
-		snprintf(err, errsz, "response body is a JSON %s, expected an object", type_name(root));
+		error_set(err, errsz, "response body is a JSON %s, expected an object", type_name(root));
 		json_object_put(root);
 		return NULL;
 	}
@@ -112,10 +113,10 @@ static int field(json_object *obj, const char *where, const char *key, const cha
 	if (!v)
 		return 0;
 	if (!json_object_is_type(v, want)) {
-		snprintf(err, errsz, "%s%s: expected %s, got %s", where, key,
-			 want == json_type_string ? "a string" : want == json_type_int ? "an integer"
-			 : want == json_type_object ? "an object" : want == json_type_array ? "an array" : "another type",
-			 type_name(v));
+		error_set(err, errsz, "%s%s: expected %s, got %s", where, key,
+			  want == json_type_string ? "a string" : want == json_type_int ? "an integer"
+			  : want == json_type_object ? "an object" : want == json_type_array ? "an array" : "another type",
+			  type_name(v));
 		return -1;
 	}
 	return 1;
@@ -132,12 +133,12 @@ static int get_string(json_object *obj, const char *where, const char *key, cons
 	if (rc == 0) {
 		if (!required)
 			return 0;
-		snprintf(err, errsz, "%s%s: required field missing", where, key);
+		error_set(err, errsz, "%s%s: required field missing", where, key);
 		return -1;
 	}
 	*out = strdup(json_object_get_string(v));
 	if (!*out) {
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -153,7 +154,7 @@ static int get_timestamp(json_object *obj, const char *where, const char *key, i
 	if (!text)
 		return 0;
 	if (timestamp_parse(text, out, why, sizeof why)) {
-		snprintf(err, errsz, "%s%s: '%.40s' is not a timestamp: %s", where, key, text, why);
+		error_set(err, errsz, "%s%s: '%.40s' is not a timestamp: %s", where, key, text, why);
 		free(text);
 		return -1;
 	}
@@ -174,7 +175,7 @@ static int get_int64(json_object *obj, const char *where, const char *key, int *
 	/* json-c keeps values above INT64_MAX as unsigned; the model's Long cannot hold them.
 	 * Below INT64_MIN it saturates silently, so INT64_MIN itself cannot be trusted. */
 	if ((n == INT64_MAX && json_object_get_uint64(v) > (uint64_t)INT64_MAX) || n == INT64_MIN) {
-		snprintf(err, errsz, "%s%s: value out of the 64-bit range", where, key);
+		error_set(err, errsz, "%s%s: value out of the 64-bit range", where, key);
 		return -1;
 	}
 	*has = 1;
@@ -188,7 +189,7 @@ static int need(json_object *obj, const char *where, const char *key, const char
 {
 	int rc = field(obj, where, key, alt, want, out, err, errsz);
 	if (rc == 0)
-		snprintf(err, errsz, "%s%s: required field missing", where, key);
+		error_set(err, errsz, "%s%s: required field missing", where, key);
 	return rc > 0 ? 0 : -1;
 }
 
@@ -196,12 +197,12 @@ static int need(json_object *obj, const char *where, const char *key, const char
 static int get_int_range(json_object *obj, const char *where, const char *key, int64_t min, int64_t max,
 			 int *has, int *out, char *err, size_t errsz)
 {
-	int64_t v;
+	int64_t v = 0;
 	if (get_int64(obj, where, key, has, &v, err, errsz))
 		return -1;
 	if (*has && (v < min || v > max)) {
 		*has = 0;
-		snprintf(err, errsz, "%s%s: %" PRId64 " is outside %" PRId64 "..%" PRId64, where, key, v, min, max);
+		error_set(err, errsz, "%s%s: %" PRId64 " is outside %" PRId64 "..%" PRId64, where, key, v, min, max);
 		return -1;
 	}
 	if (*has)
@@ -217,16 +218,16 @@ static int get_namespace(json_object *obj, const char *where, char **out, char *
 	if (need(obj, where, "namespace", NULL, json_type_array, &ns, err, errsz))
 		return -1;
 	if (json_object_array_length(ns) < 1) {
-		snprintf(err, errsz, "%snamespace: empty list", where);
+		error_set(err, errsz, "%snamespace: empty list", where);
 		return -1;
 	}
 	json_object *first = json_object_array_get_idx(ns, 0);
 	if (!json_object_is_type(first, json_type_string)) {
-		snprintf(err, errsz, "%snamespace[0]: expected a string, got %s", where, type_name(first));
+		error_set(err, errsz, "%snamespace[0]: expected a string, got %s", where, type_name(first));
 		return -1;
 	}
 	if (!(*out = strdup(json_object_get_string(first)))) {
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return -1;
 	}
 	return 0;
