@@ -1205,7 +1205,7 @@ def handle_listing(op, params, sim, now):
         return Outcome(reply, key=name, bucket=bucket)
     # generic scenarios for the listing: the page above is their "ok body"
     count = sim.state.bump(op, name)
-    ctx = Ctx(op, name, barn + "/table/-", barn, "sim_ns", "-", now, count,
+    ctx = Ctx(op, name, barn, barn, "sim_ns", "-", now, count,
               scenario=bucket.scenario,
               ok=json.loads(reply.body) if reply.status == 200 else None)
     r = reply if reply.status != 200 else generic_reply(bucket.scenario, ctx)
@@ -1232,7 +1232,8 @@ def handle_list_buckets(params, sim, now):
     if not sim.buckets_scenario:
         return Outcome(json_reply(body))
     count = sim.state.bump("ListTableBuckets", "-")
-    ctx = Ctx("ListTableBuckets", "-", "-", "-", "-", "-", now, count,
+    star = "arn:aws:s3tables:%s:%s:bucket/*" % (sim.region, SIM_ACCOUNT)
+    ctx = Ctx("ListTableBuckets", "-", star, star, "-", "-", now, count,
               scenario=sim.buckets_scenario, ok=body)
     r = generic_reply(sim.buckets_scenario, ctx)
     return Outcome(r or unknown_scenario(sim.buckets_scenario), scenario=sim.buckets_scenario)
