@@ -657,6 +657,29 @@ def fleet_checks(s, mod):
     ok(st == 200 and isinstance((jbody(b) or {}).get("versionToken"), int),
        "wrong_types applies to the configuration operations")
 
+    # fleet-probe: what each configuration operation says, table by table
+    probe = fleet_bucket("fleet-probe")
+    seen = {}
+    for t in mod.PROBE:
+        arn = probe + "/table/app-" + t[0]
+        r = s.get("/table-replication", [("tableArn", arn)])[0]
+        e, _, eb = s.get("/table-record-expiration", [("tableArn", arn)])
+        m, _, mb = s.get("/tables/%s/app/%s/maintenance" % (q(probe), t[0]))
+        est = ((jbody(eb) or {}).get("configuration") or {}).get("status") if e == 200 else e
+        mst = sorted(v.get("status") for v in ((jbody(mb) or {}).get("configuration") or {})
+                     .values()) if m == 200 else m
+        seen[t[0]] = (r, est, mst)
+    en, dis = ["enabled", "enabled"], ["disabled", "disabled"]
+    want = {"replicated": (200, 405, en), "plain": (404, 405, en),
+            "no_maintenance": (404, 405, dis), "expiring": (404, "enabled", en),
+            "expiration_off": (404, "disabled", en), "everything": (200, "enabled", en),
+            "denied": (403, 403, 403), "broken": (503, 503, 503),
+            "snapshots_off": (200, 405, ["disabled", "enabled"])}
+    ok(seen == want, "fleet-probe: each table's three configurations as documented", seen)
+    st, h, b = s.get("/tables/%s/sim_ns/maint_all_disabled/maintenance-job-status" % q(BUCKET))
+    ok(st == 200 and all(v == {"status": "Disabled"} for v in (jbody(b) or {})["status"].values()),
+       "maint_all_disabled: every job Disabled")
+
     # concurrency: fleet-throttle refuses more than 2 in flight; fleet-slow is slow
     before = s.counters()
     results = []

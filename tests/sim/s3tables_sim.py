@@ -530,6 +530,8 @@ def maint_body(scn, ctx):
         st["icebergSnapshotManagement"] = {"status": "Disabled"}
     elif scn == "maint_not_yet_run":
         st = {j: {"status": "Not_Yet_Run"} for j in JOBS}
+    elif scn == "maint_all_disabled":
+        st = {j: {"status": "Disabled"} for j in JOBS}
     elif scn == "maint_old":
         st["icebergCompaction"] = ok(72)
     elif scn == "maint_unknown_job":
@@ -932,7 +934,9 @@ def config_body(op, scn, ctx):
         return None, None
     comp = {"status": "enabled", "settings": {"icebergCompaction": {
         "targetFileSizeMB": 512, "strategy": "auto"}}}
-    snap = {"status": "disabled" if scn == "maint_disabled" else "enabled",
+    if scn == "maint_all_disabled":
+        comp["status"] = "disabled"
+    snap = {"status": "disabled" if scn in ("maint_disabled", "maint_all_disabled") else "enabled",
             "settings": {"icebergSnapshotManagement": {"minSnapshotsToKeep": 1,
                                                        "maxSnapshotAgeHours": 120}}}
     return 200, {"tableARN": ctx.table_arn,
@@ -987,6 +991,18 @@ MIXED = (
     ("sales", "archive", "customer", "repl_five", "exp_not_supported", "maint_ok"),
     ("raw", "staging_tmp", "customer", "not_found", "exp_not_supported", "maint_ok"),
     ("ops", "flaky", "customer", "throttle_then_ok", "throttle_then_ok", "throttle_then_ok"),
+)
+# fleet-probe (namespace app): what s3tables-discover --probe finds out per table
+PROBE = (
+    ("replicated", "customer", "repl_ok", "exp_not_supported", "maint_ok"),
+    ("plain", "customer", "not_found", "exp_not_supported", "maint_ok"),
+    ("no_maintenance", "customer", "not_found", "exp_not_supported", "maint_all_disabled"),
+    ("expiring", "aws", "not_found", "exp_ok", "maint_ok"),
+    ("expiration_off", "aws", "not_found", "exp_disabled", "maint_ok"),
+    ("everything", "aws", "repl_single_ok", "exp_ok", "maint_ok"),
+    ("denied", "customer", "forbidden", "forbidden", "forbidden"),
+    ("broken", "customer", "e5xx_always", "e5xx_always", "e5xx_always"),
+    ("snapshots_off", "customer", "repl_ok", "exp_not_supported", "maint_disabled"),
 )
 OK_PROFILE = ("repl_ok", "exp_ok", "maint_ok")
 FAILED_PROFILE = ("repl_failed", "exp_failed", "maint_compaction_failed")
@@ -1064,6 +1080,9 @@ def build_fleet(region):
     for i in range(20):
         b.add("ns_s", "s_%02d" % i)
     new("fleet-empty")
+    b = new("fleet-probe")
+    for name, ttype, *profile in PROBE:
+        b.add("app", name, ttype, profile)
     b = new("fleet-badpage", page_cap=5, behaviour="badpage")
     for i in range(10):
         b.add("ns_p", "p_%02d" % i)
