@@ -1101,12 +1101,12 @@ def build_huge(region):
 
 def generic_bucket(region, name):
     """sim-bucket and list-<scenario> buckets: two tables, 'ok' and 'ok__2' in sim_ns, whose
-    table ids select the single-table scenarios; list-<scenario> (dashes for underscores)
-    answers its listings with that generic scenario."""
+    table ids select the single-table scenarios; list-<scenario> (dashes for underscores,
+    optionally --<nonce>) answers its listings with that generic scenario."""
     if name == "sim-bucket":
         scn = "ok"
     elif name.startswith("list-"):
-        scn = name[5:].replace("-", "_")
+        scn = name[5:].replace("-", "_").split("__", 1)[0]   # list-SCN--NONCE
     else:
         return None
     b = Bucket(region, name, scenario=scn)
@@ -1223,7 +1223,7 @@ def handle_listing(op, params, sim, now):
     if bucket.scenario is None:
         return Outcome(reply, key=name, bucket=bucket)
     # generic scenarios for the listing: the page above is their "ok body"
-    count = sim.state.bump(op, name)
+    count = sim.state.bump(op, name, cycle=3)
     ctx = Ctx(op, name, barn, barn, "sim_ns", "-", now, count,
               scenario=bucket.scenario,
               ok=json.loads(reply.body) if reply.status == 200 else None)
