@@ -1118,7 +1118,7 @@ static int cmp_table(const void *a, const void *b)
 
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Sorts g with cmp and drops items equal to their predecessor. */
@@ -1161,7 +1161,7 @@ int s3t_list_all_tables(const struct aws_client *c, const char *bucket_arn,
 	struct lister l = { .free_item = table_summary_free, .page = tables_page,
 			    .keep = keep ? keep_listed_table : NULL, .c = c, .bucket_arn = bucket_arn,
 			    .keep_table = keep, .keep_arg = keep_arg };
-	char **ns = NULL;
+	const char **ns = NULL;
 	int o = AWS_OK;
 	void *items = NULL;
 	memset(out, 0, sizeof *out);
