@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <pthread.h>
@@ -334,10 +335,10 @@ static void test_max_rate(void)
 {
 	struct aws_client p = proto(60, NULL);
 	struct outcome o;
-	const size_t n = 30;
+	const size_t n = 40;
 	const double rate = 20;
 	run_batch(&o, &p, n, 4, rate, 0, NULL);
-	ok(o.rc == 0 && o.once && o.ok_items == (int)n, "--max-rate 20: all 30 items ran once");
+	ok(o.rc == 0 && o.once && o.ok_items == (int)n, "--max-rate 20: all 40 items ran once");
 	int worst = 0;
 	for (size_t i = 0; i < o.s.nlog; i++) {
 		int in_window = 0;
@@ -347,10 +348,11 @@ static void test_max_rate(void)
 			worst = in_window;
 	}
 	double span = o.s.nlog ? o.s.log[o.s.nlog - 1].start - o.s.log[0].start : 0;
-	/* One start every 50 ms: a 1 s window holds 20 (21 with both ends); uncapped, all 30 land
-	   within a few ms. */
-	ok(worst <= (int)rate + 2, "at most 20 (+2 for timing) requests in any 1 s window (saw %d)", worst);
-	ok(span >= (n - 1) / rate * 0.9, "30 requests at 20/s span at least 1.3 s (%.3f s)", span);
+	/* One start every 50 ms: a 1 s window holds 20 (21 with both ends; a few more when a late
+	   request bunches up with the next at the server, as under valgrind); uncapped, all 40 land
+	   within a fraction of a second. */
+	ok(worst <= (int)rate + 5, "at most 20 (+5 for timing) requests in any 1 s window (saw %d)", worst);
+	ok(span >= (n - 1) / rate * 0.9, "40 requests at 20/s span at least 1.75 s (%.3f s)", span);
 	ok(o.elapsed >= (n - 1) / rate * 0.9 && o.elapsed < 10, "the run took %.3f s", o.elapsed);
 	outcome_free(&o);
 }
@@ -455,6 +457,80 @@ static void test_deadline(void)
 	outcome_free(&o);
 }
 
+/* Run with stderr in a file; returns the file's text (malloc'd) or NULL. */
+static char *run_traced(struct outcome *o, struct aws_client *p, int verbose, size_t n, int parallel)
+{
+	char path[sizeof tls_fixture_dir + 16];
+	snprintf(path, sizeof path, "%s/trace.txt", tls_fixture_dir);
+	struct http_options saved_opts = http_opts;
+	http_opts.verbose = verbose;
+	p->verbose = verbose;
+	fflush(stderr);
+	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 2);
+	close(fd);
+	run_batch(o, p, n, parallel, 0, 0, "delay=0.01");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	http_opts = saved_opts;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *text = calloc(1, 1 << 20);
+	size_t len = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
+	(void)len;
+	fclose(f);
+	return text;
+}
+
+/* Is every line of text one whole trace line (it starts with a known prefix)? */
+static int whole_lines(const char *text, const char *const *prefixes, char *bad, size_t badsz)
+{
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		int known = 0;
+		for (size_t k = 0; prefixes[k] && !known; k++)
+			known = strncmp(line, prefixes[k], strlen(prefixes[k])) == 0;
+		if (!known) {
+			snprintf(bad, badsz, "%.*s", (int)(len < 100 ? len : 100), line);
+			return 0;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return 1;
+}
+
+static void test_trace(void)
+{
+	struct aws_client p = proto(30, NULL);
+	struct outcome o;
+	char bad[128] = "";
+	static const char *const v1[] = {"attempt ", "retrying in ", "not retrying", "batch: ", NULL};
+	char *text = run_traced(&o, &p, 1, 24, 4);
+	ok(text && o.once, "-v run: every item once");
+	ok(text && strstr(text, "batch: 24 of 24 items started on 4 workers; 24 attempts, 0 throttled"),
+	   "-v ends with the run's summary line");
+	int attempts = 0;
+	for (const char *q = text; q && (q = strstr(q, "attempt 1: HTTP 200 from 127.0.0.1:")); q++)
+		attempts++;
+	is_int(attempts, 24, "-v: one whole line per attempt");
+	ok(text && whole_lines(text, v1, bad, sizeof bad), "-v lines from 4 threads never mix: \"%s\"", bad);
+	free(text);
+	outcome_free(&o);
+
+	static const char *const v3[] = {"attempt ", "retrying in ", "not retrying", "batch: ", "* ", "> ", "< ", NULL};
+	p = proto(30, NULL);
+	text = run_traced(&o, &p, 3, 24, 4);
+	ok(text && o.once && strstr(text, "> GET /t/"), "-vvv run: every item once, requests traced");
+	ok(text && whole_lines(text, v3, bad, sizeof bad), "-vvv lines from 4 threads never mix: \"%s\"", bad);
+	ok(text && !strstr(text, test_creds.secret_access_key) && strstr(text, "Signature=<redacted>"),
+	   "-vvv: no secret, signatures redacted");
+	free(text);
+	outcome_free(&o);
+}
+
 static volatile sig_atomic_t alarm_on_main = -1;
 static pthread_t main_thread;
 
@@ -516,6 +592,7 @@ int main(void)
 	test_quota();
 	test_deadline();
 	test_signals();
+	test_trace();
 
 	http_client_free(ctl);
 	return tap_done();

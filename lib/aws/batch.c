@@ -4,6 +4,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,11 +137,16 @@ int batch_run(const struct aws_client *proto, const struct http_options *http_op
 		pthread_join(w[k].thread, NULL);
 	if (running > 0)
 		ret = 0;
-	if (o->stats) {
-		o->stats->started = sh.started;
-		o->stats->workers = running;
-		limiter_get_stats(lim, &o->stats->limits);
-	}
+	struct batch_stats st = {.started = sh.started, .workers = running};
+	limiter_get_stats(lim, &st.limits);
+	if (o->stats)
+		*o->stats = st;
+	if (proto->verbose >= 1)
+		fprintf(stderr,
+			"batch: %zu of %zu items started on %d workers; %zu attempts, %zu throttled, %zu retries "
+			"(%zu refused by the retry quota, %d tokens left), at most %d in flight, allowance down to %d\n",
+			st.started, n, running, st.limits.attempts, st.limits.throttled, st.limits.retries,
+			st.limits.retries_refused, st.limits.quota_left, st.limits.max_in_flight, st.limits.allowance_min);
 
 out_mu:
 	for (int k = 0; k < made; k++)

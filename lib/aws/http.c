@@ -175,6 +175,8 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 	struct transfer *t = userp;
 	FILE *f = stderr;
 	(void)h;
+	/* One block of lines at a time: the batch engine's workers trace concurrently. */
+	flockfile(f);
 	switch (type) {
 	case CURLINFO_TEXT:
 		trace_block(f, "* ", data, size, 1);
@@ -201,6 +203,7 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 		break;
 	}
 	fflush(f);
+	funlockfile(f);
 	return 0;
 }
 
