@@ -32,6 +32,7 @@
 #include "http.h"
 #include "retry.h"
 #include "tap.h"
+#include "trace.h"
 
 static struct http_client *ctl;   /* the test's own handle for /_reset and /_stats */
 static char base_url[128];
@@ -54,7 +55,7 @@ struct logrec {
 };
 
 struct server_stats {
-	int requests, connections, max_in_flight, throttled;
+	int requests, connections, opened, max_in_flight, throttled;
 	json_object *paths;   /* path -> count */
 	struct logrec *log;   /* sorted by start */
 	size_t nlog;
@@ -108,6 +109,7 @@ static void server_stats(struct server_stats *s)
 		return;
 	s->requests = geti(s->root, "requests");
 	s->connections = geti(s->root, "connections");
+	s->opened = geti(s->root, "opened");
 	s->max_in_flight = geti(s->root, "max_in_flight");
 	s->throttled = geti(s->root, "throttled");
 	json_object_object_get_ex(s->root, "paths", &s->paths);
@@ -331,6 +333,27 @@ static void test_small_runs(void)
 	outcome_free(&o);
 }
 
+static void test_caller_handle(void)
+{
+	struct aws_client p = proto(60, NULL);
+	struct outcome o;
+	char err[256];
+	struct aws_result r;
+	/* The caller lists the tables on its own handle first ... */
+	p.http = http_client_new(&http_opts, err, sizeof err);
+	ok(p.http && aws_client_get(&p, "/listing", NULL, &r) == AWS_OK, "the caller's own request (the listing)");
+	aws_result_free(&r);
+	/* ... and that handle serves the first worker: --parallel 2 opens one connection more, not two. */
+	run_batch(&o, &p, 40, 2, 0, 0, "delay=0.01");
+	ok(o.rc == 0 && o.once && o.ok_items == 40, "40 items on the caller's handle and one more");
+	is_int(o.s.opened, 1, "the run opened 1 new connection: the caller's was reused");
+	ok(o.s.connections <= 2, "40 requests over %d connections", o.s.connections);
+	ok(p.http && aws_client_get(&p, "/after", NULL, &r) == AWS_OK, "the caller's handle still works afterwards");
+	aws_result_free(&r);
+	http_client_free(p.http);
+	outcome_free(&o);
+}
+
 static void test_max_rate(void)
 {
 	struct aws_client p = proto(60, NULL);
@@ -463,8 +486,9 @@ static char *run_traced(struct outcome *o, struct aws_client *p, int verbose, si
 	char path[sizeof tls_fixture_dir + 16];
 	snprintf(path, sizeof path, "%s/trace.txt", tls_fixture_dir);
 	struct http_options saved_opts = http_opts;
-	http_opts.verbose = verbose;
-	p->verbose = verbose;
+	struct trace tr = {.level = verbose, .f = stderr};
+	http_opts.trace = &tr;
+	p->trace = &tr;
 	fflush(stderr);
 	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	dup2(fd, 2);
@@ -587,6 +611,7 @@ int main(void)
 	test_options();
 	test_all_once();
 	test_small_runs();
+	test_caller_handle();
 	test_max_rate();
 	test_throttling();
 	test_quota();

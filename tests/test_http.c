@@ -25,6 +25,7 @@
 #include "aws_error.h"
 #include "deadline.h"
 #include "http.h"
+#include "trace.h"
 #include "tls_fixture.h"
 #include "tap.h"
 
@@ -76,7 +77,9 @@ static char *read_file(const char *path)
 
 static struct http_client *client(const char *ca_file, const char *ca_path, int verbose, size_t max_body)
 {
-	struct http_options o = { .ca_file = ca_file, .ca_path = ca_path, .verbose = verbose, .max_body = max_body };
+	static struct trace tr; /* outlives the client */
+	tr = (struct trace){ .level = verbose, .f = stderr };
+	struct http_options o = { .ca_file = ca_file, .ca_path = ca_path, .trace = &tr, .max_body = max_body };
 	char err[256];
 	struct http_client *c = http_client_new(&o, err, sizeof(err));
 	if (!c)

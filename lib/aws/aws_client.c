@@ -128,9 +128,8 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 			res->received_at = (double)now.tv_sec + now.tv_nsec / 1e9;
 			res->http_status = resp.status;
 			snprintf(res->request_id, sizeof res->request_id, "%s", resp.request_id);
-			if (c->verbose >= 1)
-				fprintf(stderr, "attempt %d: HTTP %ld from %s (request id %s)\n", n, resp.status,
-					host, resp.request_id[0] ? resp.request_id : "none");
+			trace_printf(c->trace, 1, "attempt %d: HTTP %ld from %s (request id %s)", n, resp.status, host,
+				     resp.request_id[0] ? resp.request_id : "none");
 			if (resp.status >= 200 && resp.status < 300) {
 				res->body = resp.body;
 				res->body_len = resp.body_len;
@@ -152,8 +151,7 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 		} else {
 			http_response_free(&resp);
 			limiter_report(c, &ticket, LIMITER_FAILED);
-			if (c->verbose >= 1)
-				fprintf(stderr, "attempt %d: %s\n", n, err);
+			trace_printf(c->trace, 1, "attempt %d: %s", n, err);
 			/* An attempt's time limit is what was left of the run's deadline. */
 			if (hr == HTTP_ERR_TIMEOUT) {
 				snprintf(res->message, sizeof res->message, "%s", err);
@@ -173,14 +171,12 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 		if (c->limiter) {
 			int cost = retry_quota_cost(transport == RETRY_TRANSPORT_NONE ? res->error.code : NULL, transport);
 			if (!limiter_take_retry(c->limiter, cost)) {
-				if (c->verbose >= 1)
-					fprintf(stderr, "not retrying: the run's retry quota is used up\n");
+				trace_printf(c->trace, 1, "not retrying: the run's retry quota is used up");
 				return res->outcome;
 			}
 			last_cost = cost;
 		}
-		if (c->verbose >= 1)
-			fprintf(stderr, "retrying in %.3f s\n", backoff);
+		trace_printf(c->trace, 1, "retrying in %.3f s", backoff);
 		zzz(backoff);
 	}
 }

@@ -15,7 +15,7 @@
  *   AWS_TIMEOUT    - the run's deadline was reached; res->message says where.
  * res->attempts counts the attempts made; res->received_at is when the final
  * response arrived, the "now" against which ages in it are measured. Nothing secret is ever written to
- * res->message or to the verbose trace. aws_result_free() releases res.
+ * res->message or to the trace. aws_result_free() releases res.
  *
  * With `limiter` set (the batch engine, batch.h) every attempt first waits in limiter_enter()
  * (AWS_TIMEOUT "deadline reached while waiting to send attempt N to HOST" when the deadline
@@ -36,6 +36,7 @@
 #include "deadline.h"
 #include "http.h"
 #include "limiter.h"
+#include "trace.h"
 
 struct aws_client {
 	struct http_client *http;
@@ -45,7 +46,7 @@ struct aws_client {
 	const char *endpoint_url;   /* "https://host[:port][/base]" without trailing '/' */
 	const struct deadline *deadline;
 	int max_attempts;
-	int verbose;                /* >= 1: one stderr line per attempt */
+	const struct trace *trace;  /* -v (level >= 1): one line per attempt; NULL = silent */
 	double (*random01)(void);   /* jitter source; NULL = backoff_jitter01 */
 	void (*sleep_fn)(double seconds); /* NULL = backoff_sleep */
 	struct limiter *limiter;    /* the batch run's shared limits; NULL = single request */

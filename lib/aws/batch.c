@@ -4,11 +4,11 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "trace.h"
 
 struct batch_shared {
 	pthread_mutex_t mu;
@@ -119,6 +119,10 @@ int batch_run(const struct aws_client *proto, const struct http_options *http_op
 		w[made].client = *proto;
 		w[made].client.limiter = lim;
 		w[made].shared = &sh;
+		/* The first worker goes on with the caller's handle: the connection that listed the
+		 * tables is reused, so a run opens at most `parallel` connections in all. */
+		if (made == 0 && proto->http)
+			continue;
 		if (!(w[made].client.http = http_client_new(http_opts, err, errsz)))
 			goto out_mu;
 	}
@@ -141,15 +145,14 @@ int batch_run(const struct aws_client *proto, const struct http_options *http_op
 	limiter_get_stats(lim, &st.limits);
 	if (o->stats)
 		*o->stats = st;
-	if (proto->verbose >= 1)
-		fprintf(stderr,
+	trace_printf(proto->trace, 1,
 			"batch: %zu of %zu items started on %d workers; %zu attempts, %zu throttled, %zu retries "
-			"(%zu refused by the retry quota, %d tokens left), at most %d in flight, allowance down to %d\n",
+			"(%zu refused by the retry quota, %d tokens left), at most %d in flight, allowance down to %d",
 			st.started, n, running, st.limits.attempts, st.limits.throttled, st.limits.retries,
 			st.limits.retries_refused, st.limits.quota_left, st.limits.max_in_flight, st.limits.allowance_min);
 
 out_mu:
-	for (int k = 0; k < made; k++)
+	for (int k = proto->http ? 1 : 0; k < made; k++)
 		http_client_free(w[k].client.http);
 	pthread_mutex_destroy(&sh.mu);
 out:

@@ -10,8 +10,9 @@
  *    has its own copy of *proto whose `http` is the worker's own http_client (made from
  *    http_opts, one libcurl handle: its keep-alive connection is reused for every item, so a
  *    run opens at most `parallel` connections to one endpoint) and whose `limiter` is the run's.
- *    creds, region, endpoint and deadline are shared and only read; proto->http and
- *    proto->limiter are not used. fn may make several requests; it must write only to item i's
+ *    The first worker uses proto->http itself when it is set (the caller must not use it until
+ *    batch_run returns), so the connection of an earlier request (the listing) is reused too.
+ *    creds, region, endpoint and deadline are shared and only read; proto->limiter is not used. fn may make several requests; it must write only to item i's
  *    part of arg (and its own locals): items run concurrently.
  *  - Deadline (proto->deadline, may be NULL): workers take no new item once less than
  *    BATCH_MIN_START_SECONDS of it remain (no request could complete in that), nor once the
@@ -27,8 +28,8 @@
  *  - Returns 0 once every started item has finished (also when items failed), -1 with err
  *    (nothing run) on bad options (parallel outside 1..BATCH_MAX_PARALLEL, max_rate negative or
  *    not finite, no proto/fn) or when the pool cannot start (no handle, no thread).
- *  - o->stats (may be NULL) receives counts for the caller and the tests; with
- *    proto->verbose >= 1 they are also traced as one "batch: ..." line on stderr at the end.
+ *  - o->stats (may be NULL) receives counts for the caller and the tests; at -v
+ *    (proto->trace level >= 1) they are also traced as one "batch: ..." line at the end.
  */
 #ifndef S3T_BATCH_H
 #define S3T_BATCH_H
