@@ -134,7 +134,9 @@ static void cache_key(const struct creds_context *ctx, const char *provider, cha
 		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 		"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
 		"AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_V1_DISABLED",
-		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC",
+		"AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_STS_REGIONAL_ENDPOINTS",
+		"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "HOME",
 	};
 	size_t used = 0;
 	int n = snprintf(key, keysz, "v1\n%s\nprofile=%s\nregion=%s\n", provider, ctx->profile ? ctx->profile : "",
@@ -152,6 +154,16 @@ static void cache_key(const struct creds_context *ctx, const char *provider, cha
 			const char *name = aws_config_property_name(ctx->config, prof, k);
 			const char *val = aws_config_get(ctx->config, prof, name);
 			n = snprintf(key + used, keysz - used, "[%s]%s=%s\n", prof, name, val ? val : "");
+			used += n > 0 ? (size_t)n : 0;
+		}
+	}
+	/* and the [sso-session] sections an SSO profile draws on */
+	for (size_t p = 0; ctx->config && p < aws_config_sso_session_count(ctx->config) && used < keysz; p++) {
+		const char *sess = aws_config_sso_session_name(ctx->config, p);
+		for (size_t k = 0; k < aws_config_sso_session_property_count(ctx->config, sess) && used < keysz; k++) {
+			const char *name = aws_config_sso_session_property_name(ctx->config, sess, k);
+			const char *val = aws_config_sso_session_get(ctx->config, sess, name);
+			n = snprintf(key + used, keysz - used, "[sso-session %s]%s=%s\n", sess, name, val ? val : "");
 			used += n > 0 ? (size_t)n : 0;
 		}
 	}
