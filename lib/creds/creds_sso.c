@@ -57,9 +57,12 @@ int sso_endpoint(const struct creds_context *ctx, enum endpoint_service svc, con
 }
 
 int sso_request(const struct creds_context *ctx, const char *method, const char *url, const char *const *headers,
-		const char *body, size_t body_len, const char *what, struct http_response *resp, char *err,
-		size_t errsz)
+		const char *body, size_t body_len, const char *what, struct http_response *resp, int *attempts,
+		char *err, size_t errsz)
 {
+	int dummy;
+	if (!attempts)
+		attempts = &dummy;
 	char why[600];
 	memset(resp, 0, sizeof *resp);
 	if (!ctx || !ctx->http) {
@@ -73,6 +76,7 @@ int sso_request(const struct creds_context *ctx, const char *method, const char 
 		dl = &fallback;
 	}
 	for (int attempt = 1;; attempt++) {
+		*attempts = attempt;
 		struct http_request_spec spec = {.method = method, .url = url, .headers = headers, .body = body,
 						 .body_len = body_len, .max_seconds = 0, .sensitive = 1};
 		enum http_result hr = http_request(ctx->http, &spec, dl, resp, why, sizeof why);
@@ -213,11 +217,16 @@ int creds_sso_fetch(const struct creds_context *ctx, const struct sso_config *cf
 	}
 	const char *headers[] = {h_token, "Accept: application/json", NULL};
 	struct http_response resp;
-	if (sso_request(ctx, "GET", full, headers, NULL, 0, what, &resp, why, sizeof why) != 0) {
+	int attempts = 1;
+	if (sso_request(ctx, "GET", full, headers, NULL, 0, what, &resp, &attempts, why, sizeof why) != 0) {
 		snprintf(err, errsz, "%s", why);
 		goto done;
 	}
 	rc = sso_parse_role_credentials(resp.status, resp.error_type, resp.body, resp.body_len, out, why, sizeof why);
+	if (rc != 0 && attempts > 1) {
+		size_t l = strlen(why);
+		snprintf(why + l, sizeof why - l, " (after %d attempts)", attempts);
+	}
 	if (rc != 0) {
 		if (resp.status == 401 || resp.status == 403)
 			snprintf(err, errsz,

@@ -16,7 +16,8 @@
  *    valid: the message says to run `aws sso login --profile NAME`.
  *  - sso_request(): one request to an SSO service, retried like STS (connection errors,
  *    HTTP 500/502/503/504, throttling codes; 3 attempts in all, jittered backoff, never past
- *    ctx->deadline). 0 with *resp (any status; caller frees), or -1 with a transport error.
+ *    ctx->deadline). 0 with *resp (any status; caller frees) and *attempts (if non-NULL)
+ *    the number of attempts made, or -1 with a transport error.
  *    Request and response bodies are never traced (they carry tokens).
  *  - Errors never hold the access token, the role credentials or any other secret.
  *  - sso_parse_role_credentials() is the pure part, exposed for tests.
@@ -37,8 +38,8 @@ int sso_endpoint(const struct creds_context *ctx, enum endpoint_service svc, con
 		 size_t urlsz, char *err, size_t errsz);
 
 int sso_request(const struct creds_context *ctx, const char *method, const char *url, const char *const *headers,
-		const char *body, size_t body_len, const char *what, struct http_response *resp, char *err,
-		size_t errsz);
+		const char *body, size_t body_len, const char *what, struct http_response *resp, int *attempts,
+		char *err, size_t errsz);
 
 /* 200 with roleCredentials -> 0 and *out; else -1 with "Code: message (HTTP n)". */
 int sso_parse_role_credentials(long status, const char *error_type, const char *body, size_t len,

@@ -178,7 +178,7 @@ char *sso_token_merge(const char *old_text, size_t len, const char *access_token
 	json_object_object_add(root, "expiresAt", json_object_new_string(when));
 	if (refresh_token)
 		json_object_object_add(root, "refreshToken", json_object_new_string(refresh_token));
-	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	char *out = text ? strdup(text) : NULL;
 	if (text)
 		OPENSSL_cleanse((void *)text, strlen(text));
@@ -391,7 +391,7 @@ static int refresh(const struct creds_context *ctx, const struct sso_config *cfg
 					      NULL};
 	struct http_response resp;
 	int rc = sso_request(ctx, "POST", url, headers, body, body ? strlen(body) : 0, "SSO OIDC CreateToken", &resp,
-			     why, sizeof why);
+			     NULL, why, sizeof why);
 	if (body)
 		OPENSSL_cleanse((void *)body, strlen(body));
 	json_object_put(req);
