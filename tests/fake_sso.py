@@ -15,9 +15,11 @@ Serves plain HTTP on 127.0.0.1 (ephemeral port unless --port):
       | "unsupported_grant_type", "error_description": ...}.
       200: {"accessToken": "<new>", "tokenType": "Bearer", "expiresIn": --expires-in,
       "refreshToken": "<new>"}; the new access token is then accepted by the portal.
-  GET /_control?portal=401|503|ok&oidc=500|invalid_grant|ok&portal_count=N
+  GET /_control?portal=401|503|ok&oidc=500|invalid_grant|ok&portal_count=N&duration=S&add_refresh=T
       Failure switches: portal=503 answers GetRoleCredentials 503 (N times when portal_count
-      is given, else until switched back); oidc likewise for CreateToken.
+      is given, else until switched back); oidc likewise for CreateToken; duration sets how
+      long the role credentials it hands out from now on last; add_refresh makes T a live
+      refresh token.
 
 --access TOKEN[:SECONDS]  an access token the portal accepts (for SECONDS, default forever).
 --role ACCOUNT:ROLE:AKID:SECRET:SESSIONTOKEN  a role and the credentials it hands out.
@@ -88,6 +90,10 @@ class H(http.server.BaseHTTPRequestHandler):
         q = dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
         if u.path == "/_control":
             with LOCK:
+                if "duration" in q:
+                    OPTS.duration = float(q["duration"])
+                if "add_refresh" in q:
+                    REFRESH.add(q["add_refresh"])
                 for which in ("portal", "oidc"):
                     if which in q:
                         FAIL[which] = None if q[which] == "ok" else q[which]

@@ -31,7 +31,8 @@
  *    response from 127.0.0.1:8443". err never contains a header value.
  *  - verbose >= 3: request/response headers, curl's connection notes and a short prefix of the
  *    response body are traced to stderr (the one place lib/ prints, because -vvv asks for it).
- *    The Authorization header's Signature, the whole X-Amz-Security-Token value, any other
+ *    The Authorization header's Signature, the whole X-Amz-Security-Token and
+ *    x-amz-sso_bearer_token values, any other
  *    Authorization / Proxy-Authorization value and X-Amz-Signature/X-Amz-Security-Token query
  *    parameters are replaced by "<redacted>".
  *  - http_is_retryable_result(): 1 for HTTP_ERR_CONNECT (refused/reset/closed) and
