@@ -109,7 +109,15 @@ static json_object *parse_object(const char *text, size_t len)
 	if (!tok)
 		return NULL;
 	json_object *root = len <= SSO_TOKEN_MAX_FILE ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
-	if (root && (json_tokener_get_error(tok) != json_tokener_success || !json_object_is_type(root, json_type_object))) {
+#if JSON_C_VERSION_NUM >= ((0 << 16) | (15 << 8))
+	size_t end = root ? json_tokener_get_parse_end(tok) : 0;
+#else
+	size_t end = root ? (size_t)tok->char_offset : 0;
+#endif
+	while (root && end < len && (text[end] == ' ' || text[end] == '\t' || text[end] == '\r' || text[end] == '\n'))
+		end++;
+	if (root && (json_tokener_get_error(tok) != json_tokener_success || !json_object_is_type(root, json_type_object) ||
+		     end != len)) {
 		json_object_put(root);
 		root = NULL;
 	}
@@ -204,7 +212,8 @@ int sso_oidc_parse_create_token(long status, const char *body, size_t len, doubl
 		} else {
 			struct aws_error ae;
 			aws_error_parse(status, NULL, NULL, body, len, &ae);
-			snprintf(code, sizeof code, "%s", ae.code);
+			if (strncmp(ae.code, "HTTP ", 5) != 0)
+				snprintf(code, sizeof code, "%s", ae.code);
 			snprintf(msg, sizeof msg, "%.250s", ae.message);
 		}
 		if (*code && *msg)
