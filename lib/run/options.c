@@ -82,8 +82,13 @@ static void print_help(const struct plugin_info *info)
 	       " s, m, h or d on each end (-w 30m -c 2h); byte ranges take K, M, G or T (1024-based).\n");
 	if (info->notes)
 		printf("\n%s\n", info->notes);
-	printf("\nCredentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
-	       "AWS_SESSION_TOKEN). Nothing secret is ever printed, at any verbosity.\n");
+	printf("\nCredentials come, as for the AWS CLI, from the environment (AWS_ACCESS_KEY_ID,\n"
+	       "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); the profile (--profile, AWS_PROFILE): static\n"
+	       "keys, credential_process, role_arn, web_identity_token_file, or IAM Identity Center (SSO)\n"
+	       "with the token `aws sso login --profile NAME` cached in ~/.aws/sso/cache (refreshed and\n"
+	       "written back when it expires; a role needing mfa_serial is refused); web identity; the\n"
+	       "container endpoint; EC2 instance metadata. -v names the source. Nothing secret is ever\n"
+	       "printed, at any verbosity.\n");
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n");
 }
 
