@@ -39,7 +39,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BUILDDIR, SRCDIR, Result, Simulator, done, invariants, is_, like, ok, table_arn  # noqa: E402
+from e2e import BUILDDIR, SRCDIR, Result, Simulator, akids_seen, done, invariants, is_, like, ok, table_arn  # noqa: E402
 from connect_proxy import ConnectProxy  # noqa: E402
 
 P = "check_s3tables_replication"
@@ -194,15 +194,6 @@ def simulator_for(creds):
     if key not in _sims:
         _sims[key] = Simulator(["--credentials", ":".join(k for k in key if k)])
     return _sims[key]
-
-
-def akids_seen(sim, since):
-    out = []
-    for rec in sim.requests()[since:]:
-        auth = dict((k.lower(), v) for k, v in rec.get("headers", [])).get("authorization", "")
-        m = re.search(r"Credential=([^/]+)/", auth)
-        out.append((m.group(1) if m else None, rec.get("auth")))
-    return out
 
 
 # --- one scenario -----------------------------------------------------------------

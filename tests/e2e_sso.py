@@ -28,11 +28,11 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BUILDDIR, SRCDIR, Result, Simulator, done, invariants, is_, like, ok, table_arn  # noqa: E402
+from e2e import (BUILDDIR, Result, Simulator, akids_seen, done, invariants, is_, like, ok,  # noqa: E402
+                 start_fake, table_arn)
 from connect_proxy import ConnectProxy  # noqa: E402
 
 P = "check_s3tables_replication"
-TESTS = os.path.join(SRCDIR, "tests")
 ACCOUNT, ROLE = "111122223333", "OnCallReader"
 SSO_CREDS = ("ASIASSOROLE", "ssoRoleSecretDoNotPrint0123456789abcdefg", "ssoRoleSessionTokenDoNotPrint012345")
 OTHER_CREDS = ("ASIASSOOTHER", "ssoOtherSecretDoNotPrint0123456789abcde", "ssoOtherSessionTokenDoNotPrint01234")
@@ -48,37 +48,12 @@ START_URL = "https://oncall.awsapps.com/start"
 
 TMP = tempfile.mkdtemp(prefix="s3t-e2e-sso-")
 atexit.register(shutil.rmtree, TMP, True)
-_procs = []
-
-
-def _stop_all():
-    for p in _procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-
-
-atexit.register(_stop_all)
 signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
 
 
 def start(script, name, args):
-    d = os.path.join(TMP, name)
-    os.mkdir(d)
-    port_file, log = os.path.join(d, "port"), os.path.join(d, "log")
-    p = subprocess.Popen([sys.executable, os.path.join(TESTS, script), "--port", "0", "--port-file", port_file,
-                          "--log", log] + args, stdout=subprocess.DEVNULL, stderr=open(os.path.join(d, "err"), "w"))
-    _procs.append(p)
-    for _ in range(200):
-        if os.path.exists(port_file) and open(port_file).read().strip():
-            return "http://127.0.0.1:%s" % open(port_file).read().strip(), log
-        if p.poll() is not None:
-            break
-        time.sleep(0.05)
-    raise RuntimeError("%s did not start: %s" % (script, open(os.path.join(d, "err")).read()))
+    port, log = start_fake(script, os.path.join(TMP, name), args)
+    return "http://127.0.0.1:%d" % port, log
 
 
 def lines(path, since=0):
@@ -190,20 +165,11 @@ def prun(home, env=None, args=(), verbose=1, name="", endpoint=True, cache=False
     return r
 
 
-def signed_by(since):
-    out = []
-    for rec in sim.requests()[since:]:
-        auth = dict((k.lower(), v) for k, v in rec.get("headers", [])).get("authorization", "")
-        m = re.search(r"Credential=([^/]+)/", auth)
-        out.append((m.group(1) if m else None, rec.get("auth")))
-    return out
-
-
 def succeeds(name, home, creds, source="sso", **kw):
     before = len(sim.requests())
     r = prun(home, name=name, **kw)
     is_(r.rc, 0, "%s: OK" % name) or print("# " + repr(r).replace("\n", "\n# "))
-    seen = signed_by(before)
+    seen = akids_seen(sim, before)
     ok(seen and all(s == (creds[0], "ok") for s in seen), "%s: signed with %s" % (name, creds[0]), seen)
     like(r.err, r"(?m)credentials from %s$" % re.escape(source), "%s: -v names the source %s" % (name, source))
     return r
