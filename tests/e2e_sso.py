@@ -269,6 +269,28 @@ succeeds("refresh with the rotated refresh token from the file", h, SSO_CREDS, a
 is_([(q["path"], q.get("refresh_ok"), q["status"]) for q in lines(SSO_LOG, n)][:1], [("/token", True, 200)],
     "the second refresh used the rotated refresh token (the first one is dead at the OIDC service)")
 
+h, tpath = home_with(SESSION_CONFIG, "corp", token(expires_in=-60, refresh=True))
+n = count(SSO_LOG)
+r = prun(h, args=["--profile", "oncall"], verbose=3, name="refresh -vvv")
+is_(r.rc, 0, "refresh -vvv: OK (and, above, no token, refresh token or client secret in the trace)")
+is_([q["path"] for q in lines(SSO_LOG, n)], ["/token", "/federation/credentials"], "refresh -vvv: refreshed")
+
+# four checks at once on one expired token: one CreateToken (the others wait for the lock and
+# read the new token); without the lock the losers would send the rotated-away refresh token
+h, tpath = home_with(SESSION_CONFIG, "corp", token(expires_in=-60, refresh=True))
+n = count(SSO_LOG)
+exe = os.path.join(BUILDDIR, "plugins", P)
+penv = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k.lower() != "xdg_cache_home"}
+penv.update(ENDPOINTS, HOME=h, AWS_EC2_METADATA_DISABLED="true")
+procs = [subprocess.Popen([exe, "-a", table_arn("repl_ok"), "--ca-file", sim.ca, "--endpoint-url", sim.url,
+                           "--profile", "oncall", "--no-credential-cache"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=penv) for _ in range(4)]
+outs = [(p.wait(30), p.stdout.read().decode(), p.stderr.read().decode()) for p in procs]
+is_([o[0] for o in outs], [0, 0, 0, 0], "concurrent refresh: all four checks OK")
+is_([q["path"] for q in lines(SSO_LOG, n)].count("/token"), 1, "concurrent refresh: exactly one CreateToken")
+ok(not any(s in o[1] + o[2] for o in outs for s in SECRETS), "concurrent refresh: nothing secret printed")
+ok(json.load(open(tpath))["accessToken"].startswith("fake-sso-access-"), "concurrent refresh: the file holds the new token")
+
 h, tpath = home_with(SESSION_CONFIG, "corp", token(expires_in=300, refresh=True))
 n = count(SSO_LOG)
 succeeds("token valid for 5 more minutes (inside the 15-minute refresh window)", h, SSO_CREDS,

@@ -194,7 +194,10 @@ int creds_sso_fetch(const struct creds_context *ctx, const struct sso_config *cf
 		return -1;
 	}
 	if (!cfg->start_url) {
-		snprintf(err, errsz, "the SSO settings have no sso_start_url");
+		if (cfg->session_name)
+			snprintf(err, errsz, "the [sso-session %s] section has no sso_start_url", cfg->session_name);
+		else
+			snprintf(err, errsz, "the SSO settings have no sso_start_url");
 		return -1;
 	}
 	if (sso_endpoint(ctx, ENDPOINT_SSO, cfg->region, url, sizeof url, why, sizeof why) != 0) {
