@@ -37,7 +37,7 @@ static void env_set(const char *name, const char *value)
 
 static void cache_key(void)
 {
-	char hex[41], path[512], err[256];
+	char hex[41] = "", path[512] = "", err[256] = "";
 	/* the smithy-rs corpus names its token files this way (sso_assume_role) */
 	sso_token_cache_key(NULL, "https://ssotest.awsapps.com/start", hex);
 	is_str(hex, "dace00cba5f8355ec9d274ceb2bcebdfbeed0e12", "legacy form: SHA-1 of the start URL");
@@ -63,7 +63,7 @@ static void cache_key(void)
 static void parse(void)
 {
 	struct sso_token t;
-	char err[256];
+	char err[256] = "";
 	const char *full = "{\"startUrl\":\"https://x\",\"region\":\"us-east-1\",\"accessToken\":\"AT\","
 			   "\"expiresAt\":\"2030-01-02T03:04:05Z\",\"refreshToken\":\"RT\",\"clientId\":\"CID\","
 			   "\"clientSecret\":\"CS\",\"registrationExpiresAt\":\"2030-06-01T00:00:00Z\"}";
@@ -122,7 +122,7 @@ static void merge(void)
 	char *m = sso_token_merge(old, strlen(old), "NEW", 1893553445.0, "R2");
 	ok(m != NULL, "merge: done");
 	struct sso_token t;
-	char err[256];
+	char err[256] = "";
 	ok(m && sso_token_parse(m, strlen(m), &t, err, sizeof err) == 0, "merge: the result parses (%s)", err);
 	is_str(t.access_token, "NEW", "merge: new accessToken");
 	ok(t.expires_at == 1893553445.0, "merge: new expiresAt");
@@ -141,7 +141,7 @@ static void merge(void)
 
 static void oidc(void)
 {
-	char *a, *r, err[256];
+	char *a, *r, err[256] = "";
 	double exp;
 	const char *okb = "{\"accessToken\":\"NEWAT\",\"tokenType\":\"Bearer\",\"expiresIn\":28800,\"refreshToken\":\"NR\"}";
 	ok(sso_oidc_parse_create_token(200, okb, strlen(okb), 1000.0, &a, &exp, &r, err, sizeof err) == 0 &&
@@ -173,7 +173,7 @@ static void oidc(void)
 static void role_credentials(void)
 {
 	struct creds c;
-	char err[256];
+	char err[256] = "";
 	const char *body = "{\"roleCredentials\":{\"accessKeyId\":\"ASIARCORRECT\",\"secretAccessKey\":\"secretkeycorrect\","
 			   "\"sessionToken\":\"tokencorrect\",\"expiration\":1234567890000}}";
 	ok(sso_parse_role_credentials(200, "", body, strlen(body), &c, err, sizeof err) == 0, "GetRoleCredentials 200");
@@ -225,7 +225,7 @@ static void hosts(void)
 		{ENDPOINT_STS, "us-gov-west-1", 1, 0, "https://sts.us-gov-west-1.amazonaws.com"},
 		{ENDPOINT_STS, "cn-northwest-1", 0, 1, "https://sts.cn-northwest-1.api.amazonwebservices.com.cn"},
 	};
-	char url[256], err[256];
+	char url[256] = "", err[256] = "";
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		struct endpoint_params p = {.region = t[i].region, .use_fips = t[i].fips, .use_dualstack = t[i].dual};
 		int rc = endpoint_resolve_service(t[i].svc, &p, url, sizeof url, err, sizeof err);
@@ -257,7 +257,7 @@ static int sts(const char *config, const char *region, char *url, size_t urlsz, 
 
 static void sts_endpoints(void)
 {
-	char url[256], sr[64], err[256];
+	char url[256] = "", sr[64] = "", err[256] = "";
 	env_n = 0;
 	ok(sts(NULL, "eu-west-1", url, sizeof url, sr, err) == 0 && strcmp(url, "https://sts.eu-west-1.amazonaws.com") == 0 &&
 		   strcmp(sr, "eu-west-1") == 0,
