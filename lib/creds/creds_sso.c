@@ -14,7 +14,9 @@
 #include "aws_config.h"
 #include "aws_error.h"
 #include "deadline.h"
+#include "error.h"
 #include "http.h"
+#include "trace.h"
 #include "retry.h"
 #include "sigv4.h"
 
@@ -43,14 +45,14 @@ int sso_endpoint(const struct creds_context *ctx, enum endpoint_service svc, con
 				    why, sizeof why) != 0 ||
 	    aws_config_setting_bool(cfg, profile, getenv_fn, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint",
 				    &p.use_dualstack, why, sizeof why) != 0) {
-		snprintf(err, errsz, "cannot build the %s endpoint: %s", what, why);
+		error_set(err, errsz, "cannot build the %s endpoint: %s", what, why);
 		return -1;
 	}
 	if (endpoint_resolve_service(svc, &p, url, urlsz, why, sizeof why) != 0) {
 		if (p.endpoint_override)
-			snprintf(err, errsz, "%s endpoint (%s) is not usable: %s", what, where, why);
+			error_set(err, errsz, "%s endpoint (%s) is not usable: %s", what, where, why);
 		else
-			snprintf(err, errsz, "cannot build the %s endpoint for sso_region: %s", what, why);
+			error_set(err, errsz, "cannot build the %s endpoint for sso_region: %s", what, why);
 		return -1;
 	}
 	return 0;
@@ -66,7 +68,7 @@ int sso_request(const struct creds_context *ctx, const char *method, const char 
 	char why[600];
 	memset(resp, 0, sizeof *resp);
 	if (!ctx || !ctx->http) {
-		snprintf(err, errsz, "%s: no HTTP client available", what);
+		error_set(err, errsz, "%s: no HTTP client available", what);
 		return -1;
 	}
 	struct deadline fallback;
@@ -102,16 +104,15 @@ int sso_request(const struct creds_context *ctx, const char *method, const char 
 			if (hr == HTTP_OK)
 				return 0; /* out of time: report the answer we have */
 			if (attempt > 1)
-				snprintf(err, errsz, "%s: %s (after %d attempts)", what, reason, attempt);
+				error_set(err, errsz, "%s: %s (after %d attempts)", what, reason, attempt);
 			else
-				snprintf(err, errsz, "%s: %s", what, reason);
+				error_set(err, errsz, "%s: %s", what, reason);
 			return -1;
 		}
 		if (resp->body)
 			OPENSSL_cleanse(resp->body, resp->body_len);
 		http_response_free(resp);
-		if (ctx->verbose >= 2)
-			fprintf(stderr, "%s: attempt %d failed (%s), retrying in %.2f s\n", what, attempt, reason, pause);
+		trace_printf(ctx->trace, 2, "%s: attempt %d failed (%s), retrying in %.2f s", what, attempt, reason, pause);
 		backoff_sleep(pause);
 	}
 }
@@ -124,11 +125,11 @@ int sso_parse_role_credentials(long status, const char *error_type, const char *
 		struct aws_error ae;
 		aws_error_parse(status, error_type, NULL, body, len, &ae);
 		if (ae.message[0])
-			snprintf(err, errsz, "%s: %.300s (HTTP %ld)", ae.code, ae.message, status);
+			error_set(err, errsz, "%s: %.300s (HTTP %ld)", ae.code, ae.message, status);
 		else if (strncmp(ae.code, "HTTP ", 5) == 0)
-			snprintf(err, errsz, "HTTP %ld", status);
+			error_set(err, errsz, "HTTP %ld", status);
 		else
-			snprintf(err, errsz, "%s (HTTP %ld)", ae.code, status);
+			error_set(err, errsz, "%s (HTTP %ld)", ae.code, status);
 		return -1;
 	}
 	struct json_tokener *tok = json_tokener_new_ex(16);
@@ -157,15 +158,15 @@ int sso_parse_role_credentials(long status, const char *error_type, const char *
 	}
 	int ret = -1;
 	if (!root || !json_object_is_type(root, json_type_object))
-		snprintf(err, errsz, "the answer (HTTP 200) is not a JSON object");
+		error_set(err, errsz, "the answer (HTTP 200) is not a JSON object");
 	else if (!id || !*id || !secret || !*secret || !token || !*token || !have_exp)
-		snprintf(err, errsz, "the answer (HTTP 200) lacks roleCredentials.%s",
-			 !id || !*id		? "accessKeyId"
-			 : !secret || !*secret	? "secretAccessKey"
-			 : !token || !*token	? "sessionToken"
+		error_set(err, errsz, "the answer (HTTP 200) lacks roleCredentials.%s",
+			  !id || !*id		? "accessKeyId"
+			  : !secret || !*secret	? "secretAccessKey"
+			  : !token || !*token	? "sessionToken"
 						: "expiration");
 	else if (creds_set(out, id, secret, token, expiration, "sso") != 0)
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 	else
 		ret = 0;
 	json_object_put(root); /* json-c does not wipe; the strings were short-lived */
@@ -189,24 +190,24 @@ int creds_sso_fetch(const struct creds_context *ctx, const struct sso_config *cf
 	sanitize(cfg->role_name, role, sizeof role);
 	snprintf(what, sizeof what, "IAM Identity Center GetRoleCredentials for role %s in account %s", role, acct);
 	if (!cfg->account_id || !cfg->role_name) {
-		snprintf(err, errsz,
-			 "the SSO settings have no sso_account_id / sso_role_name, so they name no role to use");
+		error_set(err, errsz,
+			  "the SSO settings have no sso_account_id / sso_role_name, so they name no role to use");
 		return -1;
 	}
 	if (!cfg->start_url) {
 		if (cfg->session_name)
-			snprintf(err, errsz, "the [sso-session %s] section has no sso_start_url", cfg->session_name);
+			error_set(err, errsz, "the [sso-session %s] section has no sso_start_url", cfg->session_name);
 		else
-			snprintf(err, errsz, "the SSO settings have no sso_start_url");
+			error_set(err, errsz, "the SSO settings have no sso_start_url");
 		return -1;
 	}
 	if (sso_endpoint(ctx, ENDPOINT_SSO, cfg->region, url, sizeof url, why, sizeof why) != 0) {
-		snprintf(err, errsz, "%s", why);
+		error_set(err, errsz, "%s", why);
 		return -1;
 	}
 	char *token = NULL;
 	if (sso_token_get(ctx, cfg, &token, why, sizeof why) != 0) {
-		snprintf(err, errsz, "%s", why);
+		error_set(err, errsz, "%s", why);
 		return -1;
 	}
 	char *ea = sigv4_uri_encode(cfg->account_id, 1), *er = sigv4_uri_encode(cfg->role_name, 1);
@@ -215,14 +216,14 @@ int creds_sso_fetch(const struct creds_context *ctx, const struct sso_config *cf
 	if (!ea || !er || asprintf(&full, "%s/federation/credentials?account_id=%s&role_name=%s", url, ea, er) < 0 ||
 	    asprintf(&h_token, "x-amz-sso_bearer_token: %s", token) < 0) {
 		full = h_token = NULL;
-		snprintf(err, errsz, "%s: out of memory", what);
+		error_set(err, errsz, "%s: out of memory", what);
 		goto done;
 	}
 	const char *headers[] = {h_token, "Accept: application/json", NULL};
 	struct http_response resp;
 	int attempts = 1;
 	if (sso_request(ctx, "GET", full, headers, NULL, 0, what, &resp, &attempts, why, sizeof why) != 0) {
-		snprintf(err, errsz, "%s", why);
+		error_set(err, errsz, "%s", why);
 		goto done;
 	}
 	rc = sso_parse_role_credentials(resp.status, resp.error_type, resp.body, resp.body_len, out, why, sizeof why);
@@ -232,12 +233,12 @@ int creds_sso_fetch(const struct creds_context *ctx, const struct sso_config *cf
 	}
 	if (rc != 0) {
 		if (resp.status == 401 || resp.status == 403)
-			snprintf(err, errsz,
-				 "%s: %s; the SSO session has expired or is otherwise invalid: run `aws sso login "
-				 "--profile %s`",
-				 what, why, cfg->profile);
+			error_set(err, errsz,
+				  "%s: %s; the SSO session has expired or is otherwise invalid: run `aws sso login "
+				  "--profile %s`",
+				  what, why, cfg->profile);
 		else
-			snprintf(err, errsz, "%s: %s", what, why);
+			error_set(err, errsz, "%s: %s", what, why);
 	}
 	if (resp.body)
 		OPENSSL_cleanse(resp.body, resp.body_len);

@@ -18,7 +18,9 @@
 
 #include "aws_error.h"
 #include "creds_sso.h"
+#include "error.h"
 #include "http.h"
+#include "trace.h"
 #include "timestamp.h"
 
 static void wipe_free(char *s)
@@ -55,7 +57,7 @@ int sso_token_cache_path(const char *(*getenv_fn)(const char *), const char *ses
 	const char *home = creds_getenv(&(struct creds_context){.getenv_fn = getenv_fn}, "HOME");
 	char key[41];
 	if (!home) {
-		snprintf(err, errsz, "cannot locate the SSO token cache: HOME is not set");
+		error_set(err, errsz, "cannot locate the SSO token cache: HOME is not set");
 		return -1;
 	}
 	sso_token_cache_key(session_name, start_url, key);
@@ -64,7 +66,7 @@ int sso_token_cache_path(const char *(*getenv_fn)(const char *), const char *ses
 		hl--;
 	int n = snprintf(path, pathsz, "%.*s/.aws/sso/cache/%s.json", (int)hl, home, key);
 	if (n < 0 || (size_t)n >= pathsz || !key[0]) {
-		snprintf(err, errsz, "cannot locate the SSO token cache: the path is too long");
+		error_set(err, errsz, "cannot locate the SSO token cache: the path is too long");
 		return -1;
 	}
 	return 0;
@@ -130,7 +132,7 @@ int sso_token_parse(const char *text, size_t len, struct sso_token *out, char *e
 	memset(out, 0, sizeof *out);
 	json_object *root = text ? parse_object(text, len) : NULL;
 	if (!root) {
-		snprintf(err, errsz, "it is not a JSON object");
+		error_set(err, errsz, "it is not a JSON object");
 		return -1;
 	}
 	const char *access = jstr(root, "accessToken"), *expires = jstr(root, "expiresAt");
@@ -138,11 +140,11 @@ int sso_token_parse(const char *text, size_t len, struct sso_token *out, char *e
 	char why[128];
 	int rc = -1;
 	if (!access || !expires) {
-		snprintf(err, errsz, "it has no %s", !access ? "accessToken" : "expiresAt");
+		error_set(err, errsz, "it has no %s", !access ? "accessToken" : "expiresAt");
 	} else if (parse_time(expires, &out->expires_at, why, sizeof why) != 0) {
-		snprintf(err, errsz, "its expiresAt is not a date and time: %s", why);
+		error_set(err, errsz, "its expiresAt is not a date and time: %s", why);
 	} else if (reg && parse_time(reg, &out->registration_expires_at, why, sizeof why) != 0) {
-		snprintf(err, errsz, "its registrationExpiresAt is not a date and time: %s", why);
+		error_set(err, errsz, "its registrationExpiresAt is not a date and time: %s", why);
 	} else {
 		const char *r = jstr(root, "refreshToken"), *id = jstr(root, "clientId"), *sec = jstr(root, "clientSecret");
 		out->access_token = strdup(access);
@@ -151,7 +153,7 @@ int sso_token_parse(const char *text, size_t len, struct sso_token *out, char *e
 		out->client_secret = sec ? strdup(sec) : NULL;
 		if (!out->access_token || (r && !out->refresh_token) || (id && !out->client_id) ||
 		    (sec && !out->client_secret))
-			snprintf(err, errsz, "out of memory");
+			error_set(err, errsz, "out of memory");
 		else
 			rc = 0;
 	}
@@ -217,11 +219,11 @@ int sso_oidc_parse_create_token(long status, const char *body, size_t len, doubl
 			snprintf(msg, sizeof msg, "%.250s", ae.message);
 		}
 		if (*code && *msg)
-			snprintf(err, errsz, "%s: %s (HTTP %ld)", code, msg, status);
+			error_set(err, errsz, "%s: %s (HTTP %ld)", code, msg, status);
 		else if (*code || *msg)
-			snprintf(err, errsz, "%s (HTTP %ld)", *code ? code : msg, status);
+			error_set(err, errsz, "%s (HTTP %ld)", *code ? code : msg, status);
 		else
-			snprintf(err, errsz, "HTTP %ld", status);
+			error_set(err, errsz, "HTTP %ld", status);
 		json_object_put(root);
 		return -1;
 	}
@@ -231,8 +233,8 @@ int sso_oidc_parse_create_token(long status, const char *body, size_t len, doubl
 		      (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double));
 	double in = has_exp ? json_object_get_double(v) : 0;
 	if (!a || !has_exp || in <= 0) {
-		snprintf(err, errsz, "the CreateToken answer (HTTP 200) has no %s",
-			 !root ? "JSON object" : !a ? "accessToken" : "positive expiresIn");
+		error_set(err, errsz, "the CreateToken answer (HTTP 200) has no %s",
+			  !root ? "JSON object" : !a ? "accessToken" : "positive expiresIn");
 		json_object_put(root);
 		return -1;
 	}
@@ -245,7 +247,7 @@ int sso_oidc_parse_create_token(long status, const char *body, size_t len, doubl
 		wipe_free(*access_token);
 		wipe_free(*refresh_token);
 		*access_token = *refresh_token = NULL;
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -302,14 +304,14 @@ static int write_atomic(const char *path, const char *text, char *err, size_t er
 	char tmp[4200];
 	int n = snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
 	if (n < 0 || (size_t)n >= sizeof tmp) {
-		snprintf(err, errsz, "the path is too long");
+		error_set(err, errsz, "the path is too long");
 		return -1;
 	}
 	mode_t old = umask(077);
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	umask(old);
 	if (fd < 0) {
-		snprintf(err, errsz, "cannot create a file next to it: %s", strerror(errno));
+		error_set(err, errsz, "cannot create a file next to it: %s", strerror(errno));
 		return -1;
 	}
 	size_t len = strlen(text), done = 0;
@@ -334,7 +336,7 @@ static int write_atomic(const char *path, const char *text, char *err, size_t er
 		if (ok)
 			e = errno;
 		unlink(tmp);
-		snprintf(err, errsz, "cannot write it: %s", strerror(e));
+		error_set(err, errsz, "cannot write it: %s", strerror(e));
 		return -1;
 	}
 	return 0;
@@ -347,22 +349,22 @@ static int load(const char *path, struct sso_token *tok, char **text, size_t *le
 	char why[200];
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		snprintf(err, errsz, "there is no SSO token in %s (%s)", path, strerror(errno));
+		error_set(err, errsz, "there is no SSO token in %s (%s)", path, strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		snprintf(err, errsz, "the SSO token cache %s is not a regular file", path);
+		error_set(err, errsz, "the SSO token cache %s is not a regular file", path);
 		return -1;
 	}
 	if (read_fd(fd, text, len) != 0) {
-		snprintf(err, errsz, "cannot read the SSO token cache %s: %s", path, strerror(errno));
+		error_set(err, errsz, "cannot read the SSO token cache %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (sso_token_parse(*text, *len, tok, why, sizeof why) != 0) {
-		snprintf(err, errsz, "the SSO token cache %s is not usable: %s", path, why);
+		error_set(err, errsz, "the SSO token cache %s is not usable: %s", path, why);
 		wipe_buf(*text, *len + 1);
 		*text = NULL;
 		close(fd);
@@ -386,7 +388,7 @@ static int refresh(const struct creds_context *ctx, const struct sso_config *cfg
 {
 	char url[1100], why[600];
 	if (sso_endpoint(ctx, ENDPOINT_SSO_OIDC, cfg->region, url, sizeof url - 8, why, sizeof why) != 0) {
-		snprintf(err, errsz, "%s", why);
+		error_set(err, errsz, "%s", why);
 		return -1;
 	}
 	strcat(url, "/token");
@@ -405,7 +407,7 @@ static int refresh(const struct creds_context *ctx, const struct sso_config *cfg
 		OPENSSL_cleanse((void *)body, strlen(body));
 	json_object_put(req);
 	if (rc != 0) {
-		snprintf(err, errsz, "%s", why);
+		error_set(err, errsz, "%s", why);
 		return -1;
 	}
 	rc = sso_oidc_parse_create_token(resp.status, resp.body, resp.body_len, ctx_now(ctx), access, expires_at,
@@ -414,7 +416,7 @@ static int refresh(const struct creds_context *ctx, const struct sso_config *cfg
 		OPENSSL_cleanse(resp.body, resp.body_len);
 	http_response_free(&resp);
 	if (rc != 0)
-		snprintf(err, errsz, "SSO OIDC CreateToken: %s", why);
+		error_set(err, errsz, "SSO OIDC CreateToken: %s", why);
 	return rc;
 }
 
@@ -431,7 +433,7 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 	login_hint(cfg, hint, sizeof hint);
 	if (sso_token_cache_path(ctx ? ctx->getenv_fn : NULL, cfg->session_name, cfg->start_url, path, sizeof path, why,
 				 sizeof why) != 0) {
-		snprintf(err, errsz, "%s; %s", why, hint);
+		error_set(err, errsz, "%s; %s", why, hint);
 		return -1;
 	}
 	struct sso_token tok;
@@ -440,19 +442,19 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 	int fd = -1;
 	double now = ctx_now(ctx);
 	if (load(path, &tok, &text, &len, NULL, why, sizeof why) != 0) {
-		snprintf(err, errsz, "%s; %s", why, hint);
+		error_set(err, errsz, "%s; %s", why, hint);
 		return -1;
 	}
-	if (ctx && ctx->verbose >= 2)
-		fprintf(stderr, "profile '%s': SSO token from %s, %.0f s left\n", cfg->profile, path, tok.expires_at - now);
+	trace_printf(ctx ? ctx->trace : NULL, 2, "profile '%s': SSO token from %s, %.0f s left", cfg->profile, path,
+		     tok.expires_at - now);
 	if (tok.expires_at - now >= SSO_TOKEN_REFRESH_WINDOW || !sso_token_can_refresh(&tok, now)) {
 		wipe_buf(text, len + 1);
 		if (tok.expires_at <= now) {
 			char when[40];
 			format_time(tok.expires_at, when, sizeof when);
 			int fields = tok.refresh_token && tok.client_id && tok.client_secret && tok.registration_expires_at > 0;
-			snprintf(err, errsz, "the SSO token in %s expired at %s and %s; %s", path, when,
-				 fields ? "its client registration has expired too" : "it has no refresh data", hint);
+			error_set(err, errsz, "the SSO token in %s expired at %s and %s; %s", path, when,
+				  fields ? "its client registration has expired too" : "it has no refresh data", hint);
 			sso_token_free(&tok);
 			return -1;
 		}
@@ -471,7 +473,7 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 			;
 	int rc = -1;
 	if (load(path, &tok, &text, &len, &fd, why, sizeof why) != 0) {
-		snprintf(err, errsz, "%s; %s", why, hint);
+		error_set(err, errsz, "%s; %s", why, hint);
 		goto out;
 	}
 	close(fd);
@@ -481,7 +483,7 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 			tok.access_token = NULL;
 			rc = 0;
 		} else {
-			snprintf(err, errsz, "the SSO token in %s expired and cannot be refreshed; %s", path, hint);
+			error_set(err, errsz, "the SSO token in %s expired and cannot be refreshed; %s", path, hint);
 		}
 		goto out_tok;
 	}
@@ -489,14 +491,14 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 	double exp = 0;
 	if (refresh(ctx, cfg, &tok, &access, &exp, &new_refresh, why, sizeof why) != 0) {
 		if (tok.expires_at > now) { /* still valid: use it (botocore does the same) */
-			if (ctx && ctx->verbose >= 1)
-				fprintf(stderr, "profile '%s': refreshing the SSO token failed (%s); using the current one\n",
-					cfg->profile, why);
+			trace_printf(ctx ? ctx->trace : NULL, 1,
+				     "profile '%s': refreshing the SSO token failed (%s); using the current one",
+				     cfg->profile, why);
 			*access_token = tok.access_token;
 			tok.access_token = NULL;
 			rc = 0;
 		} else {
-			snprintf(err, errsz, "the SSO token in %s expired and refreshing it failed: %s; %s", path, why, hint);
+			error_set(err, errsz, "the SSO token in %s expired and refreshing it failed: %s; %s", path, why, hint);
 		}
 		goto out_tok;
 	}
@@ -504,11 +506,11 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 	char wwhy[300] = "";
 	if (!merged || write_atomic(path, merged, wwhy, sizeof wwhy) != 0) {
 		/* the new token works for this run; the next run refreshes again */
-		if (ctx && ctx->verbose >= 1)
-			fprintf(stderr, "profile '%s': cannot write the refreshed SSO token to %s: %s\n", cfg->profile, path,
-				merged ? wwhy : "out of memory");
-	} else if (ctx && ctx->verbose >= 2) {
-		fprintf(stderr, "profile '%s': SSO token refreshed and written back to %s\n", cfg->profile, path);
+		trace_printf(ctx ? ctx->trace : NULL, 1, "profile '%s': cannot write the refreshed SSO token to %s: %s",
+			     cfg->profile, path, merged ? wwhy : "out of memory");
+	} else {
+		trace_printf(ctx ? ctx->trace : NULL, 2, "profile '%s': SSO token refreshed and written back to %s",
+			     cfg->profile, path);
 	}
 	wipe_free(merged);
 	wipe_free(new_refresh);
