@@ -63,4 +63,17 @@ void fz_check_message(const char *err, size_t errsz, const char *what);
 /* Renders msg as an UNKNOWN result of check "FUZZ" and checks the text. */
 void fz_render_message(const char *msg);
 
+/*
+ * A fake environment for the getenv hooks: fz_env_set() names up to 8 variables
+ * (value NULL = unset) and fz_getenv() answers from them only (never the real
+ * environment). fz_env_clear() forgets them.
+ */
+void fz_env_set(const char *name, const char *value);
+void fz_env_clear(void);
+const char *fz_getenv(const char *name);
+
+struct creds;
+/* Checks credentials a parser accepted: key id and secret non-empty, source as given. */
+void fz_check_creds(const struct creds *c, const char *source, const char *what);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "credentials.h"
 #include "output.h"
 
 void fz_fail(const char *fmt, ...)
@@ -323,4 +324,38 @@ void fz_render_message(const char *msg)
 	fz_check_rendered(text, "FUZZ", STATE_UNKNOWN, 0, 0);
 	free(text);
 	output_free(o);
+}
+
+static struct {
+	const char *name, *value;
+} fz_env[8];
+
+void fz_env_set(const char *name, const char *value)
+{
+	size_t i;
+	for (i = 0; i < 8 && fz_env[i].name && strcmp(fz_env[i].name, name) != 0; i++)
+		;
+	FZ_ASSERT(i < 8, "fz_env_set: too many variables");
+	fz_env[i].name = name;
+	fz_env[i].value = value;
+}
+
+void fz_env_clear(void)
+{
+	memset(fz_env, 0, sizeof fz_env);
+}
+
+const char *fz_getenv(const char *name)
+{
+	for (size_t i = 0; i < 8 && fz_env[i].name; i++)
+		if (strcmp(fz_env[i].name, name) == 0)
+			return fz_env[i].value;
+	return NULL;
+}
+
+void fz_check_creds(const struct creds *c, const char *source, const char *what)
+{
+	FZ_ASSERT(c->access_key_id && c->access_key_id[0], "%s: accepted without an access key id", what);
+	FZ_ASSERT(c->secret_access_key && c->secret_access_key[0], "%s: accepted without a secret", what);
+	FZ_ASSERT(strcmp(c->source, source) == 0, "%s: source \"%s\", expected \"%s\"", what, c->source, source);
 }
