@@ -62,33 +62,48 @@ pkgl=$(pkg-config --libs libcurl json-c libcrypto)
 # lib/ minus the run layer (options, start-up, exit: nothing a harness calls),
 # instrumented for coverage but without libFuzzer's main().
 echo "fuzz: building lib/ and the harnesses with $cc in $build"
+# lib/ is rebuilt only when a source or header under lib/ or fuzz/ changed.
+stale=1
+if [ -f "$build/libfuzz.a" ] && [ -f "$build/cc.txt" ] && [ "$(cat "$build/cc.txt")" = "$cc $cflags" ] &&
+	[ -z "$(find "$top/lib" "$top/fuzz" -name '*.[ch]' -newer "$build/libfuzz.a" | head -1)" ]; then
+	stale=0
+fi
 objs=""
 for src in $(cd "$top" && ls lib/*/*.c | grep -v '^lib/run/') fuzz/fuzz_common.c; do
 	obj="$build/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
 	objs="$objs $obj"
 	echo "$cc $cflags -fsanitize=fuzzer-no-link $incs $pkgc -c $top/$src -o $obj"
 done >"$build/compile.cmds"
-if ! xargs -P 2 -I CMD sh -c CMD <"$build/compile.cmds" >"$build/logs/build.log" 2>&1; then
-	cat "$build/logs/build.log"
-	fail_all "fuzz: lib/ does not build with $cc (see above)"
+if [ "$stale" = 1 ]; then
+	rm -f "$build/libfuzz.a" "$build/cc.txt" "$build"/obj/*.o
+	if ! xargs -P 2 -I CMD sh -c CMD <"$build/compile.cmds" >"$build/logs/build.log" 2>&1; then
+		cat "$build/logs/build.log"
+		fail_all "fuzz: lib/ does not build with $cc (see above)"
+	fi
+	if grep 'warning:' "$build/logs/build.log"; then
+		fail_all "fuzz: compiler warnings in lib/ or fuzz/ (see above)"
+	fi
+	ar rcs "$build/libfuzz.a" $objs || fail_all "fuzz: ar failed"
+	echo "$cc $cflags" >"$build/cc.txt"
 fi
-rm -f "$build/libfuzz.a"
-ar rcs "$build/libfuzz.a" $objs || fail_all "fuzz: ar failed"
-if grep 'warning:' "$build/logs/build.log"; then
-	fail_all "fuzz: compiler warnings in lib/ or fuzz/ (see above)"
-fi
+
+# Link the harnesses (two at a time), then run them one after the other.
+for h in $harnesses; do
+	[ -f "$top/fuzz/$h.c" ] || continue
+	echo "$cc $cflags -fsanitize=fuzzer $incs $pkgc $top/fuzz/$h.c $build/libfuzz.a $pkgl -lm -o $build/bin/$h >$build/logs/$h.build 2>&1"
+done >"$build/link.cmds"
+rm -f "$build"/bin/*
+xargs -P 2 -I CMD sh -c CMD <"$build/link.cmds"
 
 passed=0 failed=0
 for h in $harnesses; do
-	src="$top/fuzz/$h.c"
 	bin="$build/bin/$h"
 	log="$build/logs/$h.log"
-	if [ ! -f "$src" ]; then
+	if [ ! -f "$top/fuzz/$h.c" ]; then
 		echo "FAIL: $h (no fuzz/$h.c)"; failed=$((failed + 1)); continue
 	fi
-	if ! "$cc" $cflags -fsanitize=fuzzer $incs $pkgc "$src" "$build/libfuzz.a" $pkgl -lm -o "$bin" >"$log" 2>&1 ||
-		grep -q 'warning:' "$log"; then
-		cat "$log"; echo "FAIL: $h (does not build cleanly)"; failed=$((failed + 1)); continue
+	if [ ! -x "$bin" ] || grep -q 'warning:' "$build/logs/$h.build"; then
+		cat "$build/logs/$h.build"; echo "FAIL: $h (does not build cleanly)"; failed=$((failed + 1)); continue
 	fi
 	seeds="$top/fuzz/corpus/$h"
 	mkdir -p "$build/corpus/$h"
