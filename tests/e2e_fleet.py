@@ -16,6 +16,7 @@ from e2e import DEADLINE_SLACK, SECRET_KEY, VALGRIND, Simulator, done, is_, like
 B = "arn:aws:s3tables:us-east-1:111122223333:bucket/"
 REPL, EXP, MAINT = "check_s3tables_replication", "check_s3tables_expiration", "check_s3tables_maintenance"
 sim = Simulator(["--throttle-limit", "2", "--slow-seconds", "1"])
+FULL = not VALGRIND
 
 
 def fleet(plugin, bucket, *args, **kw):
@@ -64,30 +65,32 @@ is_(r.ops, {"ListTables": 3, "GetTableReplicationStatus": 22},
     "replication fleet: every page listed (3), one status request per table (+2 retries of ops.flaky), no GetTable")
 ok(r.delta["tls_handshakes"] <= 4, "replication fleet: TLS handshakes within --parallel 4 (%d)" % r.delta["tls_handshakes"])
 
-r = fleet(REPL, "fleet-mixed", "-w", "1h", "-c", "3h")
-like(r.summary, r"2 of 20 tables critical .*, 3 unknown, 2 warning, 8 not replicated$",
-     "replication fleet: -w applies per table (raw.clicks 2 h behind is now WARNING)")
-like(r.perf.get("lag_max", ""), r"^\d+s;3600;10800;0$", "replication fleet: lag_max carries the thresholds")
+if FULL:  # option variations: nothing for valgrind to add
+    r = fleet(REPL, "fleet-mixed", "-w", "1h", "-c", "3h")
+    like(r.summary, r"2 of 20 tables critical .*, 3 unknown, 2 warning, 8 not replicated$",
+         "replication fleet: -w applies per table (raw.clicks 2 h behind is now WARNING)")
+    like(r.perf.get("lag_max", ""), r"^\d+s;3600;10800;0$", "replication fleet: lag_max carries the thresholds")
 
-r = fleet(REPL, "fleet-mixed", "--not-found-state", "critical")
-like(r.summary, r"^S3TABLES REPLICATION CRITICAL - 10 of 20 tables critical ",
-     "replication fleet: an explicit --not-found-state=CRITICAL requires replication on every table")
-is_(r.perf.get("not_applicable"), "0;;;0", "replication fleet: nothing is not applicable then")
+    r = fleet(REPL, "fleet-mixed", "--not-found-state", "critical")
+    like(r.summary, r"^S3TABLES REPLICATION CRITICAL - 10 of 20 tables critical ",
+         "replication fleet: an explicit --not-found-state=CRITICAL requires replication on every table")
+    is_(r.perf.get("not_applicable"), "0;;;0", "replication fleet: nothing is not applicable then")
 
-r = fleet(REPL, "fleet-mixed", "--not-found-state", "ok")
-is_(r.perf.get("ok"), "14;;;0", "replication fleet: an explicit --not-found-state=OK counts those tables as OK")
+    r = fleet(REPL, "fleet-mixed", "--not-found-state", "ok")
+    is_(r.perf.get("ok"), "14;;;0", "replication fleet: an explicit --not-found-state=OK counts those tables as OK")
 
 # --- filters ------------------------------------------------------------------------------
 r = fleet(REPL, "fleet-mixed", "-n", "sales")
 is_(r.perf.get("tables"), "6;;;0", "--namespace: only that namespace's 6 tables")
 ok(all(t.startswith("sales.") for t in tables_listed(r)), "--namespace: only sales tables listed", r.long)
-r = fleet(REPL, "fleet-mixed", "-n", "sales", "-n", "ops")
-is_(r.perf.get("tables"), "13;;;0", "--namespace repeatable: sales and ops")
-r = fleet(REPL, "fleet-mixed", "--include", r"^sales\.(orders|ledger)$")
-is_((r.rc, r.perf.get("tables"), r.summary), (0, "2;;;0", "S3TABLES REPLICATION OK - 2 of 2 tables OK"),
-    "--include: only the matching tables")
-r = fleet(REPL, "fleet-mixed", "--include", r"^sales\.", "--exclude", "customers|refunds", "--exclude", "returns")
-is_((r.rc, r.perf.get("tables")), (0, "3;;;0"), "--exclude (repeatable) drops matches from the included ones")
+if FULL:  # option variations: nothing for valgrind to add
+    r = fleet(REPL, "fleet-mixed", "-n", "sales", "-n", "ops")
+    is_(r.perf.get("tables"), "13;;;0", "--namespace repeatable: sales and ops")
+    r = fleet(REPL, "fleet-mixed", "--include", r"^sales\.(orders|ledger)$")
+    is_((r.rc, r.perf.get("tables"), r.summary), (0, "2;;;0", "S3TABLES REPLICATION OK - 2 of 2 tables OK"),
+        "--include: only the matching tables")
+    r = fleet(REPL, "fleet-mixed", "--include", r"^sales\.", "--exclude", "customers|refunds", "--exclude", "returns")
+    is_((r.rc, r.perf.get("tables")), (0, "3;;;0"), "--exclude (repeatable) drops matches from the included ones")
 r = fleet(REPL, "fleet-mixed", "--include", "a(")
 is_(r.rc, 3, "a bad regex is a usage error")
 like(r.summary, r"UNKNOWN - --include: .*'a\('", "a bad regex: names the option and the text")
@@ -107,11 +110,12 @@ is_(r.rc, 1, "ListTables 404 with --not-found-state warning")
 r = fleet(REPL, "fleet-mixed", "--detail=all")
 is_(len(tables_listed(r)), 12, "--detail=all: every checked table on a line of its own (12, not applicable ones apart)")
 is_(sum(1 for l in r.long if l.startswith("[N/A] ")), 8, "--detail=all: the 8 not-applicable tables too, marked N/A")
-r = fleet(REPL, "fleet-mixed", "--perfdata=per-table")
-like(r.perf.get("sales.orders::lag_max", ""), r"^\d+s;;;0$", "--perfdata=per-table: namespace.table::metric")
-ok(len(r.perf) <= 100, "--perfdata=per-table: within the perfdata cap (%d)" % len(r.perf))
-r = fleet(REPL, "fleet-mixed", "--detail=everything")
-is_(r.rc, 3, "--detail with a bad value: usage error")
+if FULL:  # option variations: nothing for valgrind to add
+    r = fleet(REPL, "fleet-mixed", "--perfdata=per-table")
+    like(r.perf.get("sales.orders::lag_max", ""), r"^\d+s;;;0$", "--perfdata=per-table: namespace.table::metric")
+    ok(len(r.perf) <= 100, "--perfdata=per-table: within the perfdata cap (%d)" % len(r.perf))
+    r = fleet(REPL, "fleet-mixed", "--detail=everything")
+    is_(r.rc, 3, "--detail with a bad value: usage error")
 r = run(REPL, ["-b", B + "fleet-mixed", "--parallel", "4", "-n", "sales", "-N", "orders"], sim=sim)
 like(r.summary, r"UNKNOWN - --parallel needs --all-tables", "fleet options without --all-tables: usage error")
 r = run(REPL, ["-b", B + "fleet-mixed", "--all-tables", "-N", "orders"], sim=sim)
@@ -150,10 +154,17 @@ like(r.summary, r"^S3TABLES REPLICATION UNKNOWN - timed out after 3 s: \d+ of 20
 nc = int(r.value("not_checked") or 0)
 ok(10 <= nc < 20, "deadline: tables not checked by then counted as not_checked (%d)" % nc)
 ok(r.elapsed < 3 + DEADLINE_SLACK, "deadline: one deadline for the whole run (%.2f s)" % r.elapsed)
-r = fleet(REPL, "fleet-slow", "--parallel", "2", "-t", "3:critical", timeout=30)
-is_(r.rc, 2, "deadline: -t 3:critical makes the run CRITICAL")
-r = fleet(REPL, "fleet-mixed", "--max-rate", "10", "--include", r"^sales\.(orders|ledger|archive)$")
-ok(r.elapsed >= 0.15, "--max-rate 10: 6 requests take at least half a second of pacing (%.2f s)" % r.elapsed)
+if FULL:  # option variations: nothing for valgrind to add
+    r = fleet(REPL, "fleet-slow", "--parallel", "2", "-t", "3:critical", timeout=30)
+    is_(r.rc, 2, "deadline: -t 3:critical makes the run CRITICAL")
+    # 19 status requests (ops.flaky and its retries left out), one every 1/10 s: at least 1.8 s;
+    # uncapped they take a fraction of a second.
+    r = fleet(REPL, "fleet-mixed", "--exclude", "flaky")
+    uncapped = r.elapsed
+    r = fleet(REPL, "fleet-mixed", "--exclude", "flaky", "--max-rate", "10")
+    ok(r.elapsed >= 1.7 and r.elapsed > uncapped + 0.5,
+       "--max-rate 10: 19 requests paced to 10 per second (%.2f s, uncapped %.2f s)" % (r.elapsed, uncapped))
+    is_(r.perf.get("tables"), "19;;;0", "--max-rate: every table still checked")
 r = fleet(REPL, "fleet-mixed", "-vvv")
 ok(SECRET_KEY not in r.err and "Signature=" not in r.err.replace("Signature=<redacted>", ""),
    "fleet -vvv: no secret in the trace")
@@ -168,11 +179,12 @@ like(r.summary, r"^S3TABLES EXPIRATION CRITICAL - 1 of 20 tables critical \(ops\
 is_([r.perf.get(k) for k in ("ok", "not_applicable")], ["4;;;0", "12;;;0"], "expiration fleet: counts")
 like(r.perf.get("age_max", ""), r"^\d+s;;;0$", "expiration fleet: age_max")
 is_(r.ops.get("GetTable"), None, "expiration fleet: no GetTable")
-r = fleet(EXP, "fleet-mixed", "--disabled-state", "warning", "-w", "2d")
-like(r.summary, r", 3 unknown, 2 warning, 11 expiration not supported$",
-     "expiration fleet: explicit --disabled-state applies per table; -w 2d per table (raw.events_02 is 3 d old)")
-r = fleet(EXP, "fleet-mixed", "--not-supported-state", "critical")
-like(r.summary, r"^S3TABLES EXPIRATION CRITICAL - 12 of 20 tables critical", "expiration fleet: explicit --not-supported-state")
+if FULL:  # option variations: nothing for valgrind to add
+    r = fleet(EXP, "fleet-mixed", "--disabled-state", "warning", "-w", "2d")
+    like(r.summary, r", 3 unknown, 2 warning, 11 expiration not supported$",
+         "expiration fleet: explicit --disabled-state applies per table; -w 2d per table (raw.events_02 is 3 d old)")
+    r = fleet(EXP, "fleet-mixed", "--not-supported-state", "critical")
+    like(r.summary, r"^S3TABLES EXPIRATION CRITICAL - 12 of 20 tables critical", "expiration fleet: explicit --not-supported-state")
 
 # --- maintenance --------------------------------------------------------------------------------
 r = fleet(MAINT, "fleet-mixed")
@@ -182,9 +194,10 @@ like(r.summary, r"^S3TABLES MAINTENANCE CRITICAL - 1 of 20 tables critical \(sal
 like(r.perf.get("age_max_compaction", ""), r"^\d+s;;;0$", "maintenance fleet: age_max_<job>")
 is_(r.ops, {"ListTables": 3, "GetTableMaintenanceJobStatus": 22},
     "maintenance fleet: namespace and name from the listing, no GetTable")
-r = fleet(MAINT, "fleet-mixed", "--disabled-state", "warning")
-like(r.summary, r", 4 unknown, 2 warning$", "maintenance fleet: explicit --disabled-state applies per table")
-r = fleet(MAINT, "fleet-mixed", "-w", "2d", "--job", "compaction")
-like(r.summary, r"2 of 20 tables critical|1 of 20 tables critical .*, 1 warning",
-     "maintenance fleet: --job and -w per table (sales.refunds' compaction is 3 d old)")
+if FULL:  # option variations: nothing for valgrind to add
+    r = fleet(MAINT, "fleet-mixed", "--disabled-state", "warning")
+    like(r.summary, r", 4 unknown, 2 warning$", "maintenance fleet: explicit --disabled-state applies per table")
+    r = fleet(MAINT, "fleet-mixed", "-w", "2d", "--job", "compaction")
+    like(r.summary, r"2 of 20 tables critical|1 of 20 tables critical .*, 1 warning",
+         "maintenance fleet: --job and -w per table (sales.refunds' compaction is 3 d old)")
 done()
