@@ -34,6 +34,7 @@ boto3 loop, TLS handshakes <= --parallel, one request per table (+ the listing p
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -247,7 +248,7 @@ def main():
         return measure(a, sim, work, present, parallels)
     finally:
         sim.stop()
-        subprocess.run(["rm", "-rf", work])
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def measure(a, sim, work, present, parallels):
@@ -259,10 +260,12 @@ def measure(a, sim, work, present, parallels):
     # --- boto3: what the installed botocore knows -----------------------------------------
     boto3_ok, why = False, a.no_boto3_why or ("--no-boto3 given" if a.no_boto3 else "")
     result_file = os.path.join(work, "boto3.json")
-    loop_args = lambda method, address: [  # noqa: E731
-        a.boto3_python, os.path.abspath(__file__), "boto3-loop", "--endpoint", sim.url, "--ca", sim.ca,
-        "--bucket-arn", BUCKET_ARN, "--result", result_file] + (["--aws-model", a.aws_model] if a.aws_model else []) \
-        + (["--method", method, "--address", address] if method else ["--describe"])
+
+    def loop_args(method, address):
+        return [a.boto3_python, os.path.abspath(__file__), "boto3-loop", "--endpoint", sim.url, "--ca", sim.ca,
+                "--bucket-arn", BUCKET_ARN, "--result", result_file] \
+            + (["--aws-model", a.aws_model] if a.aws_model else []) \
+            + (["--method", method, "--address", address] if method else ["--describe"])
     if a.boto3_python and not why:
         p = subprocess.run(loop_args(None, None), env=CHILD_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
@@ -417,7 +420,7 @@ def report(a, cmds, samples, failures, parallels, boto3_ok, why):
                 missed.append("runs failed")
             verdicts.append("VERDICT %s --parallel %d: %s (%.3f ms CPU/table, %g TLS handshakes, %g requests = "
                             "%g status + %g listing pages%s)" % (
-                                name, par, "PASS" if not missed else "MISS " + ", ".join(missed), per, tls, req,
+                                name, par, ("PASS" if boto is not None else "PASS, boto3 target not judged") if not missed else "MISS " + ", ".join(missed), per, tls, req,
                                 status, pages, extra))
     print()
     print("CPU: user+sys of the whole measured process (wait4) unless marked; the plugin's figure includes its "
