@@ -43,6 +43,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in tools/ (or, via the simulator, tests/sim/) for `make dist`
 sys.path.insert(0, HERE)
 from bench_stats import ACCESS_KEY, ACCOUNT, CHILD_ENV, SECRET_KEY, check_once, spawn_wait  # noqa: E402
 
@@ -165,7 +166,7 @@ class Sim:
         port_file = os.path.join(work, "port")
         self.err = open(os.path.join(work, "sim.err"), "w+")
         self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "bench_stats.py"), "sim", "--cert", os.path.join(ca, "server.pem"),
+            [sys.executable, "-B", os.path.join(HERE, "bench_stats.py"), "sim", "--cert", os.path.join(ca, "server.pem"),
              "--key", os.path.join(ca, "server.key"), "--port", "0", "--port-file", port_file,
              "--counters", self.counters_file, "--lifetime", "3600"],
             env=CHILD_ENV, stdout=subprocess.DEVNULL, stderr=self.err)
