@@ -323,7 +323,8 @@ static void test_small_runs(void)
 	struct aws_client p = proto(60, NULL);
 	struct outcome o;
 	run_batch(&o, &p, 3, 8, 0, 0, "delay=0.05");
-	ok(o.rc == 0 && o.once && o.st.workers == 3, "3 items with --parallel 8: 3 workers, each item once");
+	ok(o.rc == 0 && o.once && o.st.workers == 3 && o.st.limits.allowance == 3,
+	   "3 items with --parallel 8: 3 workers (and an allowance of 3 to cut from), each item once");
 	ok(o.s.connections <= 3 && o.s.requests == 3, "3 items: %d connections, %d requests", o.s.connections, o.s.requests);
 	outcome_free(&o);
 	run_batch(&o, &p, 25, 1, 0, 0, "delay=0.005");
