@@ -3,7 +3,7 @@
 # dependencies, bootstraps, then builds and runs the whole suite twice
 # (build/: plain, gcc; build-asan/: clang with AddressSanitizer and
 # UndefinedBehaviorSanitizer), the unit and plugin tests once more under
-# valgrind (build/), the threaded batch engine's tests under ThreadSanitizer
+# valgrind (build/), the threaded batch engine's and fleet fold's tests under ThreadSanitizer
 # (build-tsan/), checks `make distcheck`, and ends with "N passed, N failed".
 # Set S3T_SKIP_ASAN=1, S3T_SKIP_VALGRIND=1, S3T_SKIP_TSAN=1 or
 # S3T_SKIP_DISTCHECK=1 to shorten a local run.
@@ -57,7 +57,7 @@ fi
 if [ "${S3T_SKIP_TSAN:-0}" != 1 ]; then
 	# A data race report exits 66 and fails the test.
 	echo "=== ThreadSanitizer: the batch engine's tests (build-tsan/) ==="
-	run_build build-tsan clang "-O1 -g -fsanitize=thread" "tests/test_limiter tests/test_batch"
+	run_build build-tsan clang "-O1 -g -fsanitize=thread" "tests/test_limiter tests/test_batch tests/test_fleet"
 	tally build-tsan
 fi
 
