@@ -157,6 +157,8 @@ struct run {
 	char (*message)[128];
 	pthread_t main_thread;
 	int *on_main;               /* per item: ran on the calling thread (must not) */
+	int *order;                 /* per item: how many items had begun before it */
+	int begun;
 };
 
 static void item(const struct aws_client *c, size_t i, void *arg)
@@ -165,6 +167,7 @@ static void item(const struct aws_client *c, size_t i, void *arg)
 	char path[64];
 	struct aws_result r;
 	sigset_t cur;
+	x->order[i] = __atomic_fetch_add(&x->begun, 1, __ATOMIC_SEQ_CST);
 	snprintf(path, sizeof path, "/t/%zu", i);
 	aws_client_get(c, path, x->query, &r);
 	x->calls[i]++;
@@ -216,6 +219,7 @@ static void run_batch(struct outcome *o, const struct aws_client *p, size_t n, i
 	o->r.attempts = calloc(n, sizeof(int));
 	o->r.signals_blocked = calloc(n, sizeof(int));
 	o->r.on_main = calloc(n, sizeof(int));
+	o->r.order = calloc(n, sizeof(int));
 	o->r.message = calloc(n, sizeof *o->r.message);
 	o->r.main_thread = pthread_self();
 	for (size_t i = 0; i < n; i++)
@@ -259,6 +263,7 @@ static void outcome_free(struct outcome *o)
 	free(o->r.attempts);
 	free(o->r.signals_blocked);
 	free(o->r.on_main);
+	free(o->r.order);
 	free(o->r.message);
 	server_stats_free(&o->s);
 }
@@ -333,6 +338,11 @@ static void test_small_runs(void)
 	ok(o.rc == 0 && o.once && o.ok_items == 25, "--parallel 1: 25 items, each once");
 	is_int(o.s.max_in_flight, 1, "--parallel 1: one request in flight at a time");
 	is_int(o.s.connections, 1, "--parallel 1: one connection for 25 requests");
+	int in_order = 1;
+	for (size_t i = 0; i < o.n; i++)
+		if (o.r.order[i] != (int)i)
+			in_order = 0;
+	ok(in_order, "--parallel 1: items start in index order");
 	outcome_free(&o);
 }
 
