@@ -52,7 +52,7 @@ static enum http_result attempt(const struct aws_client *c, const char *host, co
 	struct sigv4_credentials sc = {c->creds->access_key_id, c->creds->secret_access_key,
 				       c->creds->session_token};
 	struct sigv4_params sp = {.region = c->region, .service = c->service, .now = time(NULL),
-				  .normalize_path = 1, .double_encode_path = 1};
+				  .normalize_path = 1, .double_encode_path = 1, .key_cache = c->key_cache};
 	struct sigv4_result sig;
 	if (sigv4_sign(&req, &sc, &sp, &sig, err, errsz) != 0)
 		return HTTP_ERR_OTHER;

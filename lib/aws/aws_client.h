@@ -36,6 +36,7 @@
 #include "deadline.h"
 #include "http.h"
 #include "limiter.h"
+#include "sigv4.h"
 #include "trace.h"
 
 struct aws_client {
@@ -50,6 +51,7 @@ struct aws_client {
 	double (*random01)(void);   /* jitter source; NULL = backoff_jitter01 */
 	void (*sleep_fn)(double seconds); /* NULL = backoff_sleep */
 	struct limiter *limiter;    /* the batch run's shared limits; NULL = single request */
+	struct sigv4_key_cache *key_cache; /* the derived signing key between requests (this thread's); NULL = none */
 };
 
 enum aws_outcome { AWS_OK, AWS_API_ERROR, AWS_TRANSPORT, AWS_TIMEOUT };
