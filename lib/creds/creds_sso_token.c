@@ -168,6 +168,15 @@ int sso_token_can_refresh(const struct sso_token *t, double now)
 	return t->refresh_token && t->client_id && t->client_secret && t->registration_expires_at > now;
 }
 
+enum sso_token_action sso_token_decide(const struct sso_token *t, double now)
+{
+	if (t->expires_at - now >= SSO_TOKEN_REFRESH_WINDOW)
+		return SSO_TOKEN_USE;
+	if (sso_token_can_refresh(t, now))
+		return SSO_TOKEN_REFRESH;
+	return t->expires_at > now ? SSO_TOKEN_USE : SSO_TOKEN_EXPIRED;
+}
+
 static void format_time(double t, char *buf, size_t bufsz)
 {
 	time_t tt = (time_t)t;
@@ -447,9 +456,10 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 	}
 	trace_printf(ctx ? ctx->trace : NULL, 2, "profile '%s': SSO token from %s, %.0f s left", cfg->profile, path,
 		     tok.expires_at - now);
-	if (tok.expires_at - now >= SSO_TOKEN_REFRESH_WINDOW || !sso_token_can_refresh(&tok, now)) {
+	enum sso_token_action act = sso_token_decide(&tok, now);
+	if (act != SSO_TOKEN_REFRESH) {
 		wipe_buf(text, len + 1);
-		if (tok.expires_at <= now) {
+		if (act == SSO_TOKEN_EXPIRED) {
 			char when[40];
 			format_time(tok.expires_at, when, sizeof when);
 			int fields = tok.refresh_token && tok.client_id && tok.client_secret && tok.registration_expires_at > 0;
@@ -477,8 +487,9 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 		goto out;
 	}
 	close(fd);
-	if (tok.expires_at - now >= SSO_TOKEN_REFRESH_WINDOW || !sso_token_can_refresh(&tok, now)) {
-		if (tok.expires_at > now) { /* someone else refreshed it */
+	act = sso_token_decide(&tok, now);
+	if (act != SSO_TOKEN_REFRESH) {
+		if (act == SSO_TOKEN_USE) { /* someone else refreshed it */
 			*access_token = tok.access_token;
 			tok.access_token = NULL;
 			rc = 0;

@@ -64,6 +64,14 @@ void sso_token_free(struct sso_token *t);
 /* 1 when the token has the four refresh fields and its registration has not expired. */
 int sso_token_can_refresh(const struct sso_token *t, double now);
 
+/* What to do with a cached token at time now (botocore SSOTokenProvider._refresher): */
+enum sso_token_action {
+	SSO_TOKEN_USE,     /* more than the refresh window left, or inside it but not refreshable */
+	SSO_TOKEN_REFRESH, /* inside the window (or expired) and refreshable */
+	SSO_TOKEN_EXPIRED  /* expired and not refreshable: log in again */
+};
+enum sso_token_action sso_token_decide(const struct sso_token *t, double now);
+
 /*
  * The cache text old_text with accessToken, expiresAt (written as "YYYY-MM-DDTHH:MM:SSZ")
  * and, when refresh_token is non-NULL, refreshToken replaced; every other field is kept.
