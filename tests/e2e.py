@@ -78,6 +78,17 @@ def table_arn(scenario, region="us-east-1"):
         region, ACCOUNT, scenario, next(_nonce))
 
 
+def bucket_arn(bucket, region="us-east-1"):
+    """A simulator bucket: fleet-mixed, fleet-large, ..., sim-bucket, list-<scenario>
+    (tests/sim/README.md, "Fleet buckets")."""
+    return "arn:aws:s3tables:%s:%s:bucket/%s" % (region, ACCOUNT, bucket)
+
+
+def fleet_table_arn(bucket, namespace, name, region="us-east-1"):
+    """The ARN the simulator lists for table namespace.name of a fleet bucket."""
+    return bucket_arn(bucket, region) + "/table/%s-%s" % (namespace, name)
+
+
 def fresh(scenario):
     """A table name that selects a scenario, with a fresh nonce."""
     return "%s__n%d" % (scenario, next(_nonce))
