@@ -14,6 +14,7 @@ S3 Tables the simulator; real AWS host names only ever reach tests/connect_proxy
 """
 import atexit
 import calendar
+import fcntl
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import (BUILDDIR, Result, Simulator, akids_seen, done, invariants, is_, like, ok,  # noqa: E402
+from e2e import (BUILDDIR, DEADLINE_SLACK, Result, Simulator, akids_seen, done, invariants, is_, like, ok,  # noqa: E402
                  start_fake, table_arn)
 from connect_proxy import ConnectProxy  # noqa: E402
 
@@ -290,6 +291,14 @@ is_([o[0] for o in outs], [0, 0, 0, 0], "concurrent refresh: all four checks OK"
 is_([q["path"] for q in lines(SSO_LOG, n)].count("/token"), 1, "concurrent refresh: exactly one CreateToken")
 ok(not any(s in o[1] + o[2] for o in outs for s in SECRETS), "concurrent refresh: nothing secret printed")
 ok(json.load(open(tpath))["accessToken"].startswith("fake-sso-access-"), "concurrent refresh: the file holds the new token")
+
+# a run that holds the lock and never finishes (stopped, say) must not hang the others past -t
+h, tpath = home_with(SESSION_CONFIG, "corp", token(expires_in=-60, refresh=True))
+holder = open(tpath)
+fcntl.flock(holder, fcntl.LOCK_EX)
+r = succeeds("refresh while another process holds the lock", h, SSO_CREDS, args=["--profile", "oncall", "-t", "3"])
+ok(r.elapsed < 3 + DEADLINE_SLACK, "lock held elsewhere: the check still ends within -t (%.1f s)" % r.elapsed)
+holder.close()
 
 h, tpath = home_with(SESSION_CONFIG, "corp", token(expires_in=300, refresh=True))
 n = count(SSO_LOG)

@@ -17,6 +17,8 @@
 #include <openssl/evp.h>
 
 #include "aws_error.h"
+#include "backoff.h"
+#include "deadline.h"
 #include "creds_sso.h"
 #include "error.h"
 #include "http.h"
@@ -429,6 +431,22 @@ static int refresh(const struct creds_context *ctx, const struct sso_config *cfg
 	return rc;
 }
 
+/* flock(LOCK_EX), waiting at most half of what is left of the run's deadline: a stopped
+ * process holding the lock must not hang this check, and the rest of the run needs time too
+ * (without the lock the worst case is one more CreateToken). */
+static void lock_within_deadline(const struct creds_context *ctx, int fd)
+{
+	struct deadline wait;
+	deadline_start(&wait, (ctx && ctx->deadline ? deadline_remaining(ctx->deadline) : 10.0) / 2);
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || deadline_expired(&wait)) {
+			trace_printf(ctx ? ctx->trace : NULL, 1, "the SSO token cache is locked by another run; going on");
+			return;
+		}
+		backoff_sleep(0.05);
+	}
+}
+
 static void login_hint(const struct sso_config *cfg, char *buf, size_t bufsz)
 {
 	snprintf(buf, bufsz, "run `aws sso login --profile %s`", cfg->profile ? cfg->profile : "NAME");
@@ -479,8 +497,7 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 	sso_token_free(&tok);
 	int lfd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (lfd >= 0)
-		while (flock(lfd, LOCK_EX) != 0 && errno == EINTR)
-			;
+		lock_within_deadline(ctx, lfd);
 	int rc = -1;
 	if (load(path, &tok, &text, &len, &fd, why, sizeof why) != 0) {
 		error_set(err, errsz, "%s; %s", why, hint);

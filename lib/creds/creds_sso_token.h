@@ -14,7 +14,8 @@
  *    "refresh_token","refreshToken"}, unsigned. The answer (accessToken, expiresIn, optional
  *    refreshToken) is merged into the cache file's JSON (other fields kept) and written back
  *    atomically: a 0600 temporary file in the same directory, fsync, rename; an exclusive
- *    flock on the old file serialises concurrent refreshes (the loser re-reads the new file).
+ *    flock on the old file serialises concurrent refreshes (the loser re-reads the new file;
+ *    it waits at most half of what is left of ctx->deadline, then goes on without the lock).
  *    A refresh that fails while the old token is still valid keeps the old token (botocore).
  *    No file, no usable token, or an expired token that cannot be refreshed: -1 with a
  *    sentence that ends "run `aws sso login --profile NAME`". Errors never hold a token,
