@@ -561,6 +561,10 @@ def fleet_checks(s, mod):
        len(set(t["namespace"][0] for t in items)) == 10,
        "fleet-10k: 10,000 distinct tables in 10 namespaces, 10 pages", (len(items), pages))
 
+    items, pages, sts, _ = list_all(s, "ListTables", fleet_bucket("fleet-broken"))
+    st = s.get("/replication-status", [("tableArn", items[-1]["tableARN"])])[0] if items else None
+    ok(len(items) == 150 and pages == 2 and st == 500,
+       "fleet-broken: 150 tables (2 pages of 100), status 500", (len(items), pages, st))
     st, h, b = s.get("/tables/%s" % q(fleet_bucket("fleet-empty")))
     ok(st == 200 and jbody(b) == {"tables": []}, "fleet-empty: tables [] and no token", b)
     st, h, b = s.get("/tables/%s" % q(fleet_bucket("no-such-bucket")))

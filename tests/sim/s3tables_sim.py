@@ -1080,6 +1080,9 @@ def build_fleet(region):
     for i in range(20):
         b.add("ns_s", "s_%02d" % i)
     new("fleet-empty")
+    b = new("fleet-broken")
+    for i in range(150):
+        b.add("ns_x", "x_%03d" % i, "customer", ("internal_error",) * 3)
     b = new("fleet-probe")
     for name, ttype, *profile in PROBE:
         b.add("app", name, ttype, profile)
