@@ -17,6 +17,7 @@ import argparse
 import base64
 import binascii
 import datetime
+import functools
 import hashlib
 import hmac
 import http.server
@@ -135,7 +136,10 @@ def _hmac(key, msg):
     return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
 
 
+@functools.lru_cache(maxsize=64)
 def signing_key(secret, date, region, service):
+    """Derived once per (secret, day, region, service), as SDKs do: a fleet run signs
+    thousands of requests with the same key."""
     k = _hmac(("AWS4" + secret).encode("utf-8"), date)
     k = _hmac(k, region)
     k = _hmac(k, service)
