@@ -1042,6 +1042,7 @@ class Bucket:
         self.by_name = {}
         self.lock = threading.Lock()
         self.in_flight = 0
+        self.peak = 0       # the most requests in flight at once
         self.throttled = 0
 
     def add(self, ns, name, ttype="customer", profile=OK_PROFILE):
@@ -1053,6 +1054,7 @@ class Bucket:
     def enter(self):
         with self.lock:
             self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
             return self.in_flight
 
     def leave(self):
@@ -1553,7 +1555,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             c["statuses"][st] = c["statuses"].get(st, 0) + 1
             if out.bucket is not None:
                 mb = c["max_in_flight_by_bucket"]
-                mb[out.bucket.name] = max(mb.get(out.bucket.name, 0), out.bucket.in_flight)
+                mb[out.bucket.name] = max(mb.get(out.bucket.name, 0), out.bucket.peak)
         sim.count(tally)
         self.send_reply(reply, request_id)
         if sim.max_requests and seq >= sim.max_requests:
