@@ -1223,7 +1223,7 @@ def handle_listing(op, params, sim, now):
     if not m:
         return Outcome(bad_request("Invalid table bucket ARN: %s" % barn[:300]))
     name = m.group(5)
-    bucket = sim.find_bucket(name) or generic_bucket(sim.region, name)
+    bucket = sim.listing_bucket(name)
     if bucket is None or m.group(4) != SIM_ACCOUNT:
         return Outcome(error_reply(404, "NotFoundException",
                                    "The specified table bucket could not be found."),
@@ -1246,7 +1246,7 @@ def handle_list_buckets(params, sim, now):
     prefix, btype = params.get("prefix"), params.get("type")
     if btype is not None and btype not in ("customer", "aws"):
         return Outcome(bad_request("type must be customer or aws"))
-    buckets = [sim.find_bucket(n) or generic_bucket(sim.region, n) for n in names]
+    buckets = [sim.listing_bucket(n) for n in names]
     items = [b for b in buckets if b and (prefix is None or b.name.startswith(prefix))
              and btype in (None, "customer")]
     page, nxt, err = paginate(items, params, "maxBuckets", BUCKETS_PAGE_CAP, [prefix, btype])
@@ -1342,6 +1342,7 @@ class Sim:
         self.requests = 0
         self.conn_seq = 0
         self.fleet = build_fleet(self.region)
+        self.generic = {}
         self.listed_buckets = [b for b in (args.list_buckets or DEFAULT_LISTED).split(",") if b]
         self.buckets_scenario = args.buckets_scenario
         self.throttle_limit = args.throttle_limit
@@ -1361,6 +1362,18 @@ class Sim:
                 if name not in self.fleet:
                     self.fleet[name] = build_huge(self.region)
         return self.fleet.get(name)
+
+    def listing_bucket(self, name):
+        """A fleet bucket, or sim-bucket / list-<scenario> (kept once made), or None."""
+        b = self.find_bucket(name)
+        if b is None:
+            with self.count_lock:
+                b = self.generic.get(name)
+                if b is None:
+                    b = generic_bucket(self.region, name)
+                    if b is not None and len(self.generic) < 1000:
+                        self.generic[name] = b
+        return b
 
     def count(self, fn):
         """Apply fn to the counters under the lock, then rewrite the counters file."""
