@@ -565,6 +565,11 @@ def fleet_checks(s, mod):
     st = s.get("/replication-status", [("tableArn", items[-1]["tableARN"])])[0] if items else None
     ok(len(items) == 150 and pages == 2 and st == 500,
        "fleet-broken: 150 tables (2 pages of 100), status 500", (len(items), pages, st))
+    tok = (jbody(s.get("/tables/%s" % q(fleet_bucket("fleet-loop")))[2]) or {}).get(
+        "continuationToken")
+    d = jbody(s.get("/tables/%s" % q(fleet_bucket("fleet-loop")), [("continuationToken", tok)])[2])
+    ok(tok and d and d.get("continuationToken") == tok and len(d["tables"]) == 2,
+       "fleet-loop: the same page and token again", d)
     st, h, b = s.get("/tables/%s" % q(fleet_bucket("fleet-empty")))
     ok(st == 200 and jbody(b) == {"tables": []}, "fleet-empty: tables [] and no token", b)
     st, h, b = s.get("/tables/%s" % q(fleet_bucket("no-such-bucket")))

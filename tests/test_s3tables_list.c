@@ -195,6 +195,11 @@ static void test_list_tables(struct aws_client *c)
 	   strstr(res.message, "not valid JSON") && res.attempts == 2, "fleet-badpage: page 2 malformed -> S3T_MALFORMED, page 1 released (%s)",
 	   res.message);
 	aws_result_free(&res);
+	o = s3t_list_all_tables(c, ACCOUNT_ARN "fleet-loop", NULL, 0, NULL, NULL, &l, &res);
+	ok(o == S3T_MALFORMED && l.ntables == 0 && res.attempts == 2 &&
+	   strstr(res.message, "page 2: the same continuationToken came back twice"),
+	   "fleet-loop: a repeated token ends the listing after 2 pages (%s)", res.message);
+	aws_result_free(&res);
 	o = s3t_list_all_tables(c, ACCOUNT_ARN "list-throttle-then-ok", NULL, 0, NULL, NULL, &l, &res);
 	ok(o == AWS_OK && l.ntables == 2 && res.attempts == 3, "list-throttle-then-ok: retried to 2 tables");
 	s3t_table_list_free(&l);

@@ -1092,6 +1092,9 @@ def build_fleet(region):
     b = new("fleet-probe")
     for name, ttype, *profile in PROBE:
         b.add("app", name, ttype, profile)
+    b = new("fleet-loop", page_cap=2, behaviour="loop")
+    for i in range(4):
+        b.add("ns_l", "l_%02d" % i)
     b = new("fleet-badpage", page_cap=5, behaviour="badpage")
     for i in range(10):
         b.add("ns_p", "p_%02d" % i)
@@ -1178,6 +1181,10 @@ def table_summary(t, bucket, now):
 def listing_reply(op, params, bucket, now):
     """ListTables / ListNamespaces for a known bucket (no generic scenario)."""
     ns, prefix = params.get("namespace"), params.get("prefix")
+    if bucket.behaviour == "loop" and op == "ListTables":
+        # a broken service: the first page again, with the same token, forever
+        return json_reply({"tables": [table_summary(t, bucket, now) for t in bucket.tables[:2]],
+                           "continuationToken": encode_token({"s": "loop", "o": 0})})
     if op == "ListTables":
         if ns is not None and not NAME_RE.match(ns):
             return bad_request("Invalid namespace name")
