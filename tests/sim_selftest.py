@@ -793,10 +793,11 @@ def part_botocore(s, cafile):
         ok(len(tables) == 20 and all(isinstance(t["createdAt"], datetime.datetime)
                                      for t in tables),
            "botocore: list_tables paginator gets 20 tables, timestamps parsed")
-        big = [t for p in c.get_paginator("list_tables").paginate(
-            tableBucketARN=fleet_bucket("fleet-large"), PaginationConfig={"PageSize": 1000})
-            for t in p["tables"]]
-        ok(len(big) == 1200, "botocore: fleet-large 1200 tables with PageSize 1000")
+        pages = list(c.get_paginator("list_tables").paginate(
+            tableBucketARN=mixed, namespace="sales", PaginationConfig={"PageSize": 2}))
+        ok([len(p["tables"]) for p in pages] == [2, 2, 2],
+           "botocore: maxTables 2 with a namespace filter: 3 pages of 2",
+           [len(p["tables"]) for p in pages])
         bk = [b["name"] for p in c.get_paginator("list_table_buckets").paginate()
               for b in p["tableBuckets"]]
         ns = [n["namespace"][0] for p in c.get_paginator("list_namespaces").paginate(
