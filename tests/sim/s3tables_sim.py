@@ -368,6 +368,7 @@ def ts(now, delta, style="z"):
     raise ValueError(style)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _uid(*parts):
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "s3tables-sim:" + ":".join(parts)))
 
