@@ -533,7 +533,8 @@ def fleet_checks(s, mod):
     st, h, b = s.get("/tables/%s" % q(mixed), [("maxTables", "2")])
     d = jbody(b) or {}
     tok = d.get("continuationToken")
-    ok(st == 200 and len(d.get("tables", [])) == 2 and tok, "maxTables=2: 2 tables and a token")
+    ok(st == 200 and len(d.get("tables", [])) == 2 and tok and all(c in tok for c in "+/="),
+       "maxTables=2: 2 tables and a token (holding +, / and =, to be percent-encoded)", tok)
     st, h, b = s.get("/tables/%s" % q(fleet_bucket("fleet-large")), [("continuationToken", tok)])
     ok(st == 400 and h.get("x-amzn-ErrorType") == "BadRequestException",
        "a token from another bucket: 400 BadRequestException", (st, b))

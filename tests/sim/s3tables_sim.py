@@ -1139,14 +1139,17 @@ def generic_bucket(region, name):
 
 
 def encode_token(state):
+    """Opaque, and on purpose full of characters a query string must percent-encode
+    ('+', '/', '='), as real tokens are."""
     raw = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return "v1+" + base64.b64encode(raw).decode() + "/="
 
 
 def decode_token(tok):
+    if not (tok.startswith("v1+") and tok.endswith("/=")):
+        return None
     try:
-        raw = base64.urlsafe_b64decode(tok + "=" * (-len(tok) % 4))
-        state = json.loads(raw)
+        state = json.loads(base64.b64decode(tok[3:-2], validate=True))
         return state if isinstance(state, dict) and isinstance(state.get("o"), int) else None
     except (ValueError, TypeError, binascii.Error):
         return None
