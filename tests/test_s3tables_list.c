@@ -5,6 +5,7 @@
  * first failing page, paths and query names as the model says, one kept-alive
  * connection for a whole listing (the simulator's counters).
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,6 +278,57 @@ static void test_configurations(struct aws_client *c)
 	aws_result_free(&res);
 }
 
+/* Worker threads list at once, each with its own client (as the batch engine runs them). */
+struct worker {
+	const struct aws_client *proto;
+	const char *ca;
+	int rc;
+	size_t ntables;
+	int is_sorted;
+};
+
+static void *list_in_thread(void *arg)
+{
+	struct worker *w = arg;
+	char err[256];
+	struct http_options ho = { .ca_file = w->ca };
+	struct aws_client c = *w->proto;
+	c.http = http_client_new(&ho, err, sizeof err);
+	w->rc = -1;
+	if (!c.http)
+		return NULL;
+	struct s3t_table_list l;
+	struct aws_result res;
+	const char *ns[] = { "sales", "raw" };
+	w->rc = s3t_list_all_tables(&c, ACCOUNT_ARN "fleet-mixed", ns, 2, keep_no_tmp, "_tmp", &l, &res);
+	w->ntables = l.ntables;
+	w->is_sorted = sorted(&l);
+	s3t_table_list_free(&l);
+	aws_result_free(&res);
+	http_client_free(c.http);
+	return NULL;
+}
+
+static void test_threads(const struct aws_client *proto, const char *ca)
+{
+	struct worker w[4];
+	pthread_t t[4];
+	int started = 0;
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .proto = proto, .ca = ca };
+		if (pthread_create(&t[i], NULL, list_in_thread, &w[i]) == 0)
+			started++;
+		else
+			break;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	int good = started == 4;
+	for (int i = 0; i < started; i++)
+		good = good && w[i].rc == AWS_OK && w[i].ntables == 12 && w[i].is_sorted;
+	ok(good, "4 threads list at once, each with its own client: 12 sorted tables each");
+}
+
 int main(void)
 {
 	char url[128], err[256], ca[400];
@@ -298,6 +350,7 @@ int main(void)
 		test_list_tables(&c);
 		test_other_listings(&c);
 		test_configurations(&c);
+		test_threads(&c, ca);
 	}
 	http_client_free(h);
 	stop_sim();
