@@ -614,7 +614,8 @@ def fleet_checks(s, mod):
     ok(st == 404, "raw.views: replication 404 (not configured)")
     st, h, b = s.get("/table-record-expiration-job-status", [("tableArn", tarn("sales", "orders"))])
     ok(st == 405, "sales.orders: expiration 405 (customer table)")
-    st, h, b = s.get("/table-record-expiration-job-status", [("tableArn", tarn("ops", "inventory"))])
+    st, h, b = s.get("/table-record-expiration-job-status",
+                     [("tableArn", tarn("ops", "inventory"))])
     ok(st == 200 and (jbody(b) or {}).get("status") == "Disabled", "ops.inventory: Disabled")
     st, h, b = s.get("/tables/%s/raw/clicks/maintenance-job-status" % q(mixed))
     d = jbody(b) or {}

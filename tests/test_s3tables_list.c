@@ -193,7 +193,8 @@ static void test_list_tables(struct aws_client *c)
 	aws_result_free(&res);
 	o = s3t_list_all_tables(c, ACCOUNT_ARN "fleet-badpage", NULL, 0, NULL, NULL, &l, &res);
 	ok(o == S3T_MALFORMED && l.ntables == 0 && strstr(res.message, "malformed response: page 2: ") &&
-	   strstr(res.message, "not valid JSON") && res.attempts == 2, "fleet-badpage: page 2 malformed -> S3T_MALFORMED, page 1 released (%s)",
+	   strstr(res.message, "not valid JSON") && res.attempts == 2,
+	   "fleet-badpage: page 2 malformed -> S3T_MALFORMED, page 1 released (%s)",
 	   res.message);
 	aws_result_free(&res);
 	o = s3t_list_all_tables(c, ACCOUNT_ARN "fleet-loop", NULL, 0, NULL, NULL, &l, &res);

@@ -1189,7 +1189,8 @@ def table_summary(t, bucket, now):
                             time.gmtime(int(now) - bucket.created_days * 86400 - t.index * 60))
     return {"namespace": [t.ns], "name": t.name, "type": t.type, "tableARN": t.arn,
             "createdAt": created,
-            "modifiedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(now) - 3600 - t.index)),
+            "modifiedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                        time.gmtime(int(now) - 3600 - t.index)),
             "namespaceId": bucket.namespace_id(t.ns), "tableBucketId": bucket.uid}
 
 
