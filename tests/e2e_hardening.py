@@ -1,0 +1,182 @@
+"""End to end: what a hostile or careless user found (issue 13), each case as reproduced.
+
+Secrets and processes: a proxy password from the environment never reaches stderr, not even
+at -vvv; an unknown option is named without its value; a credential_process helper (and
+whatever it started) never outlives the plugin, however the plugin ends; SIGTERM, SIGINT and
+SIGHUP end the run with one UNKNOWN line naming the signal and the stage.
+States: only AWS's NotFoundException is "not found"; any other 404 is UNKNOWN naming the URL;
+a profile named explicitly that exists in neither file is UNKNOWN, even with keys in the
+environment. Messages: each says what failed and where (proxy refused, stalls, an oversized
+header, an outside SIGALRM, a missing CA bundle or directory, a bad key in the environment,
+empty or malformed option values, credential_process's stderr, why retries stopped, clear
+text endpoints). Help: headings, the whole credential chain, and man pages whose examples
+can be copied and pasted.
+
+Every server is on loopback: the simulator, and small stdlib servers started here.
+"""
+import atexit
+import http.server
+import os
+import re
+import shutil
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e import (ACCESS_KEY, BUILDDIR, SECRET_KEY, Result, Simulator, done, invariants, is_, like,  # noqa: E402
+                 ok, run, table_arn)
+
+P = "check_s3tables_replication"
+EXE = os.path.join(BUILDDIR, "plugins", P)
+TMP = tempfile.mkdtemp(prefix="s3t-e2e-hard-")
+atexit.register(shutil.rmtree, TMP, True)
+PROXY_PASSWORD = "proxyPassw0rdDoNotPrint"
+
+sim = Simulator()
+
+
+def env_base(creds=True, extra=None):
+    """The environment e2e.run() gives a plugin, for the runs that need Popen."""
+    e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    e["HOME"] = "/nonexistent"
+    e["AWS_EC2_METADATA_DISABLED"] = "true"
+    if creds:
+        e["AWS_ACCESS_KEY_ID"] = ACCESS_KEY
+        e["AWS_SECRET_ACCESS_KEY"] = SECRET_KEY
+    e.update(extra or {})
+    return e
+
+
+def write(path, text, mode=0o644):
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+    return path
+
+
+class Server:
+    """A small HTTP server on 127.0.0.1 with one handler function (method, path) -> bytes or
+    None (then the handler did the writing itself)."""
+
+    def __init__(self, respond):
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                respond(self)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = "http://127.0.0.1:%d" % self.port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        atexit.register(self.stop)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port():
+    """A loopback port nobody listens on (bound, then closed)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# ---- options: name the option, never its value ---------------------------------------------
+r = run(P, ["-a", table_arn("repl_ok"), "--aws-secret-access-key=%s" % SECRET_KEY], sim=sim,
+        name="unknown option with a value")
+is_(r.rc, 3, "unknown option with a value: UNKNOWN")
+like(r.summary, r"unknown option --aws-secret-access-key \(see --help\)$", "unknown option: named")
+ok(SECRET_KEY not in r.out + r.err and "=" not in r.summary.split("option", 1)[1],
+   "unknown option: its value is not echoed", r)
+r = run(P, ["-a", table_arn("repl_ok"), "-Zs3cr3tvalue"], sim=sim, name="unknown short option")
+like(r.summary, r"unknown option -Z \(see --help\)$", "unknown short option: the letter only")
+ok("s3cr3tvalue" not in r.out + r.err, "unknown short option: the rest of the word is not echoed", r)
+
+r = run(P, ["-a", table_arn("repl_ok"), "--verbose=3"], sim=sim, name="--verbose=3")
+like(r.summary, r"UNKNOWN - option --verbose takes no value \(repeat it", "--verbose=3: takes no value, not 'needs a value'")
+r = run(P, ["-a", table_arn("repl_ok"), "--fips=yes"], sim=sim, name="--fips=yes")
+like(r.summary, r"UNKNOWN - option --fips takes no value$", "--fips=yes: takes no value")
+r = run(P, ["-a", table_arn("repl_ok"), "--timeout"], name="--timeout without value")
+like(r.summary, r"UNKNOWN - option --timeout needs a value$", "--timeout without a value: needs a value")
+
+r = run(P, ["-a", table_arn("repl_ok"), "-R", ""], sim=sim, name="-R ''")
+like(r.summary, r"UNKNOWN - --region: the value is empty", "-R '': says the region is empty, not a contradiction")
+r = run(P, ["-a", table_arn("repl_ok"), "-P", ""], sim=sim, name="-P ''")
+like(r.summary, r"UNKNOWN - --profile: the value is empty", "-P '': says the profile is empty")
+r = run(P, ["-a", table_arn("repl_ok"), "-t", "0"], sim=sim, name="-t 0")
+like(r.summary, r"UNKNOWN - --timeout: '0' is out of range: the timeout must be more than 0 and at most 86400",
+     "-t 0: says it must be more than 0")
+for bad in ("0x10", "1e3", " 5", "+5", "5 ", "-1", "1.", ".5", "inf", "nan"):
+    r = run(P, ["-a", table_arn("repl_ok"), "-t", bad], sim=sim, name="-t %r" % bad)
+    like(r.summary, r"UNKNOWN - --timeout: '%s' is not a number of seconds \(decimal" % re.escape(bad),
+         "-t %r: refused, decimal seconds only" % bad)
+for good in ("5", "2.5", "30:CRITICAL"):
+    r = run(P, ["-a", table_arn("repl_ok"), "-t", good], sim=sim, name="-t %r" % good)
+    is_(r.rc, 0, "-t %r: accepted" % good)
+for bad in (" 3", "+3", "0x3", "3.0"):
+    r = run(P, ["-a", table_arn("repl_ok"), "--max-attempts", bad], sim=sim, name="--max-attempts %r" % bad)
+    like(r.summary, r"UNKNOWN - --max-attempts: '%s' is not a whole number" % re.escape(bad),
+         "--max-attempts %r: refused" % bad)
+
+# ---- --help and the man pages ---------------------------------------------------------------
+p = subprocess.run([EXE, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+is_(p.returncode, 0, "--help exits 0")
+h = p.stdout
+heads = [l for l in h.splitlines() if l and not l.startswith(" ") and l.endswith(":")]
+for want in ("Table selection:", "This check's options:", "Common options (every s3tables check):",
+             "Credentials:", "Examples:"):
+    ok(want in heads, "--help has the heading %r" % want, heads)
+ok(heads.index("This check's options:") < heads.index("Common options (every s3tables check):"),
+   "--help: this check's options come before the common ones", heads)
+sect = h.split("This check's options:", 1)[1].split("Common options", 1)[0]
+ok("--not-found-state" in sect and "--warning" in sect and "--region" not in sect,
+   "--help: the check's own options under their heading, the common ones not", sect)
+ok("come from the environment" not in h, "--help no longer says credentials only come from the environment")
+cred = h.split("Credentials:", 1)[1]
+for var in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+            "credential_process", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI", "instance metadata", "--no-credential-cache"):
+    ok(var in cred, "--help's credential chain names %s" % var)
+ok(h.rstrip().endswith("--min-destinations 2"), "--help ends with the example", h[-300:])
+
+GROFF = shutil.which("groff")
+for plugin in ("check_s3tables_replication", "check_s3tables_expiration", "check_s3tables_maintenance"):
+    page = os.path.join(BUILDDIR, "man", plugin + ".1")
+    help_text = subprocess.run([os.path.join(BUILDDIR, "plugins", plugin), "--help"], stdout=subprocess.PIPE,
+                               text=True).stdout
+    example = [l[2:] for l in help_text.split("\nExamples:\n", 1)[1].strip("\n").split("\n")]
+    if not ok(GROFF is not None and os.path.exists(page), "%s: man page built and groff present" % plugin):
+        continue
+    for width in ("60", "80", "120"):
+        # The page as man shows it, at several terminal widths.
+        text = subprocess.run([GROFF, "-man", "-Tutf8", "-rLL=%sn" % width, "-P-c", "-P-b", "-P-u", page],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=dict(os.environ, LC_ALL="C.UTF-8")).stdout.decode("utf-8")
+        ex = text.split("EXAMPLES\n", 1)[1].split("\nSEE ALSO", 1)[0] if "EXAMPLES\n" in text else ""
+        lines = [l.strip() for l in ex.strip("\n").split("\n")]
+        is_(lines, [l.strip() for l in example],
+            "%s man page at %s columns: the example, line for line as --help gives it" % (plugin, width))
+        ok("\u2010" not in ex and "\u00ad" not in ex, "%s man page at %s columns: nothing hyphenated in the example"
+           % (plugin, width))
+        env = text.split("ENVIRONMENT\n", 1)[1].split("\nEXAMPLES", 1)[0] if "ENVIRONMENT\n" in text else ""
+        if width == "120":
+            for var in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "XDG_CACHE_HOME",
+                        "--no-credential-cache", "HTTPS_PROXY"):
+                ok(var in env, "%s man page: ENVIRONMENT names %s" % (plugin, var))
+            ok(" ex\u2010 " not in text and "\u2010\n" not in text.split("DESCRIPTION", 1)[1],
+               "%s man page: no hyphenation in the description" % plugin)
+done()
