@@ -179,4 +179,37 @@ for plugin in ("check_s3tables_replication", "check_s3tables_expiration", "check
                 ok(var in env, "%s man page: ENVIRONMENT names %s" % (plugin, var))
             ok(" ex\u2010 " not in text and "\u2010\n" not in text.split("DESCRIPTION", 1)[1],
                "%s man page: no hyphenation in the description" % plugin)
+
+
+def sim_args(url=None):
+    return ["--endpoint-url", url or sim.url, "--ca-file", sim.ca]
+
+
+# ---- 404: only AWS's NotFoundException means "not found" --------------------------------------
+r = run(P, ["-a", table_arn("not_found")] + sim_args(), name="404 NotFoundException")
+is_(r.rc, 2, "404 NotFoundException: still --not-found-state (CRITICAL)")
+r = run(P, ["-a", table_arn("repl_ok")] + sim_args(sim.url + "/wrong/base"), name="404 unknown operation")
+is_(r.rc, 3, "404 UnknownOperationException from a wrong endpoint path: UNKNOWN, not CRITICAL")
+like(r.summary, r"UNKNOWN - GetTableReplicationStatus: the endpoint did not know the operation "
+     r"\(https://127\.0\.0\.1:%d/wrong/base/replication-status\): UnknownOperationException \(HTTP 404"
+     % sim.port, "404 UnknownOperationException: says the endpoint did not know the operation, names the URL")
+ok("not found" not in r.summary, "404 UnknownOperationException: not called 'not found'", r.summary)
+
+
+def html_404(h):
+    body = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
+    h.send_response(404)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+web = Server(html_404)
+for plugin, arn in ((P, table_arn("repl_ok")), ("check_s3tables_expiration", table_arn("exp_ok")),
+                    ("check_s3tables_maintenance", table_arn("maint_ok"))):
+    r = run(plugin, ["-a", arn, "-E", web.url], name="%s HTML 404" % plugin)
+    is_(r.rc, 3, "%s: an HTML 404 from a web server: UNKNOWN, not CRITICAL" % plugin)
+    like(r.summary, r"UNKNOWN - Get\w+: the endpoint did not know the operation \(http://127\.0\.0\.1:%d/[^)]*\): "
+         r"HTTP 404 \(HTTP 404\)" % web.port, "%s: HTML 404 names the URL and the status" % plugin)
 done()

@@ -96,6 +96,7 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 		 c->endpoint_url, host, fullpath, query && *query ? "?" : "");
 	if (query && *query)
 		strncat(url, query, sizeof url - strlen(url) - 1);
+	snprintf(res->url, sizeof res->url, "%.*s", (int)strcspn(url, "?"), url);
 
 	for (int n = 1;; n++) {
 		struct http_response resp;

@@ -151,9 +151,16 @@ _Noreturn void plugin_fail(struct plugin_run *r, const char *operation, int outc
 	switch (outcome) {
 	case AWS_API_ERROR:
 		aws_error_describe(&res->error, desc, sizeof desc);
-		if (strcmp(res->error.code, "NotFoundException") == 0 || res->http_status == 404)
+		switch (aws_error_classify(&res->error)) {
+		case AWS_ERROR_NOT_FOUND:
 			output_die(name, not_found_state, "%s%s%s: %s", not_found_text ? not_found_text : "",
 				   not_found_text ? " - " : "", operation, desc);
+		case AWS_ERROR_UNKNOWN_OPERATION: /* a wrong endpoint or path, not S3 Tables answering */
+			output_die(name, STATE_UNKNOWN, "%s: the endpoint did not know the operation (%s): %s", operation,
+				   res->url, desc);
+		case AWS_ERROR_OTHER:
+			break;
+		}
 		output_die(name, STATE_UNKNOWN, "%s failed: %s after %d attempt%s", operation, desc, n, plural(n));
 	case AWS_TIMEOUT:
 		output_format_double(r->opts.timeout, secs, sizeof secs);

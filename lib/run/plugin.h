@@ -8,7 +8,10 @@
  * target (resolve.h), finds credentials (credentials.h) and prepares the
  * signed client. Any failure there prints one UNKNOWN line and exits 3.
  * plugin_fail() turns a failed request into the spec's answer and exits:
- *   404 NotFoundException        → not_found_state, with not_found_text;
+ *   NotFoundException            → not_found_state, with not_found_text;
+ *   any other 404                → UNKNOWN: the endpoint did not know the
+ *                                  operation (wrong path, not S3 Tables),
+ *                                  naming the URL (aws_error_classify());
  *   other API errors (403 ...)   → UNKNOWN with code, message, HTTP status,
  *                                  request id and the number of attempts;
  *   transport failures           → UNKNOWN naming what failed and the host;
