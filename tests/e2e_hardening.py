@@ -212,4 +212,40 @@ for plugin, arn in ((P, table_arn("repl_ok")), ("check_s3tables_expiration", tab
     is_(r.rc, 3, "%s: an HTML 404 from a web server: UNKNOWN, not CRITICAL" % plugin)
     like(r.summary, r"UNKNOWN - Get\w+: the endpoint did not know the operation \(http://127\.0\.0\.1:%d/[^)]*\): "
          r"HTTP 404 \(HTTP 404\)" % web.port, "%s: HTML 404 names the URL and the status" % plugin)
+
+
+# ---- signals: one UNKNOWN line naming the signal and the stage ------------------------------
+def run_and_signal(args, sig, after, env=None, timeout=30):
+    """Start the plugin, send it sig after `after` seconds, return (Result, pid)."""
+    p = subprocess.Popen([EXE] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env or env_base(),
+                         start_new_session=True)
+    time.sleep(after)
+    start = time.monotonic()
+    os.kill(p.pid, sig)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+    r = Result(p.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), time.monotonic() - start)
+    invariants(r, P, "signal %d" % sig)
+    return r, p.pid
+
+
+ME = os.getpid()
+for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT"), (signal.SIGHUP, "SIGHUP")):
+    r, pid = run_and_signal(["-a", table_arn("slow_headers"), "-t", "20"] + sim_args(), sig, 1.0)
+    is_(r.rc, 3, "%s while waiting for S3 Tables: exit 3" % name)
+    like(r.out, r"^S3TABLES REPLICATION UNKNOWN - ended by %s \(sent by process %d\) while waiting for S3 Tables "
+         r"at https://127\.0\.0\.1:%d\n$" % (name, ME, sim.port), "%s: one UNKNOWN line naming the signal and the stage"
+         % name)
+    ok(r.elapsed < 2, "%s: the run ends at once (%.2f s)" % (name, r.elapsed))
+
+r, pid = run_and_signal(["-a", table_arn("slow_headers"), "-t", "20"] + sim_args(), signal.SIGALRM, 1.0)
+is_(r.rc, 3, "an outside SIGALRM: UNKNOWN (exit 3), not the -t state")
+like(r.out, r"^S3TABLES REPLICATION UNKNOWN - ended by SIGALRM \(sent by process %d\) while waiting" % ME,
+     "an outside SIGALRM: says who sent it, not 'timed out'")
+ok("timed out" not in r.out, "an outside SIGALRM is not reported as a timeout", r)
+r, pid = run_and_signal(["-a", table_arn("slow_headers"), "-t", "20:WARNING"] + sim_args(), signal.SIGTERM, 1.0)
+is_(r.rc, 3, "SIGTERM with -t 20:WARNING: still UNKNOWN")
 done()

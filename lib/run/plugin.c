@@ -2,46 +2,14 @@
 #include "plugin.h"
 
 #include "aws_config.h"
+#include "signals.h"
 
-#include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-
-/* The last-resort timer's message, prepared before it can fire (async-signal-safe write). */
-static char alarm_message[256];
-static size_t alarm_message_len;
-static int alarm_state;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	ssize_t w = write(STDOUT_FILENO, alarm_message, alarm_message_len);
-	(void)w;
-	_exit(alarm_state);
-}
-
-static void arm_backstop(const struct plugin_run *r)
-{
-	double t = r->opts.timeout + 0.5;
-	char secs[64];
-	output_format_double(r->opts.timeout, secs, sizeof secs);
-	int n = snprintf(alarm_message, sizeof alarm_message, "S3TABLES %s %s - timed out after %s s\n",
-			 r->info->check_name, state_name(r->opts.timeout_state), secs);
-	alarm_message_len = n > 0 && (size_t)n < sizeof alarm_message ? (size_t)n : 0;
-	alarm_state = r->opts.timeout_state;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-	struct itimerval it = {.it_value = {.tv_sec = (time_t)t, .tv_usec = (suseconds_t)((t - floor(t)) * 1e6)}};
-	setitimer(ITIMER_REAL, &it, NULL);
-}
 
 void plugin_verbose(const struct plugin_run *r, int level, const char *fmt, ...)
 {
@@ -72,7 +40,8 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	r->info = info;
 	options_parse(info, argc, argv, &r->opts);
 	deadline_start(&r->deadline, r->opts.timeout);
-	arm_backstop(r);
+	signals_install(info->check_name, r->opts.timeout, r->opts.timeout_state);
+	signals_stage("reading the AWS config files");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	r->now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 
@@ -85,6 +54,7 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 			output_die(info->check_name, STATE_UNKNOWN, "AWS config: %s", err);
 	}
 	r->profile = aws_config_profile_name_from(r->opts.profile, NULL);
+	signals_stage("resolving the table and endpoint");
 	if (resolve_target_with_config(&r->opts, NULL, r->config, r->profile, &r->target, err, sizeof err)) {
 		aws_config_free(r->config);
 		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
@@ -103,6 +73,7 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	struct creds_context cc = {.profile = r->opts.profile, .config = r->config, .http = r->http,
 				   .deadline = &r->deadline, .region = r->target.region, .now = r->now,
 				   .verbose = r->opts.verbose, .no_cache = r->opts.no_credential_cache};
+	signals_stage("finding credentials");
 	if (creds_resolve(&cc, &r->creds, err, sizeof err)) {
 		release(r);
 		/* A source cut short by the deadline (or by its own limit just before it) timed out. */
@@ -124,11 +95,15 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 		release(r);
 		output_die(info->check_name, STATE_UNKNOWN, "out of memory");
 	}
+	char stage[300];
+	snprintf(stage, sizeof stage, "waiting for S3 Tables at %.200s", r->target.endpoint_url);
+	signals_stage(stage);
 }
 
 
 _Noreturn void plugin_end(struct plugin_run *r)
 {
+	signals_block(); /* the result is written whole, never followed by a signal's line */
 	release(r);
 	output_exit(r->out);
 }
@@ -146,6 +121,7 @@ _Noreturn void plugin_fail(struct plugin_run *r, const char *operation, int outc
 	char desc[1400], secs[64];
 	int n = res->attempts;
 
+	signals_block();
 	release(r);
 	output_free(r->out);
 	switch (outcome) {
@@ -179,6 +155,9 @@ void plugin_answered(struct plugin_run *r, const char *operation, const struct a
 	if (res->received_at > 0)
 		r->now = res->received_at;
 	plugin_verbose(r, 1, "%s: %d attempt%s", operation, res->attempts, plural(res->attempts));
+	char stage[128];
+	snprintf(stage, sizeof stage, "evaluating the answer to %s", operation);
+	signals_stage(stage);
 }
 
 char *plugin_table_arn(struct plugin_run *r, enum mp_state not_found_state)
