@@ -248,7 +248,7 @@ PROC = write(os.path.join(FILES_DIR, "creds-process.sh"),
              " \"SessionToken\": \"%s\", \"Expiration\": \"$(date -u -d '+1 hour' +%%Y-%%m-%%dT%%H:%%M:%%SZ)\"}\nEOF\n"
              % ((PROCESS_CREDS[1],) + PROCESS_CREDS), 0o700)
 PROC_FAIL = write(os.path.join(FILES_DIR, "creds-process-fail.sh"),
-                  "#!/bin/sh\necho 'cannot get credentials %s' >&2\nexit 1\n" % PROCESS_CREDS[1], 0o700)
+                  "#!/bin/sh\necho 'cannot get credentials: the SSO session expired' >&2\nexit 1\n", 0o700)
 PROC_BAD = write(os.path.join(FILES_DIR, "creds-process-bad.sh"),
                  "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"%s\", \"SecretAccessKey\": '\n" % PROCESS_CREDS[0],
                  0o700)
@@ -341,7 +341,8 @@ h = new_home()
 write(os.path.join(h, ".aws", "credentials"), "  indented = continuation before any profile\n")
 broken("malformed credentials file", {}, r"UNKNOWN - .*%s" % re.escape(os.path.join(h, ".aws", "credentials")), home=h)
 broken("credential_process exits 1", {},
-       r"UNKNOWN - .*profile 'default'.*credential_process.*(exit|status) .*1",
+       r"UNKNOWN - .*profile 'default'.*credential_process.*(exit|status) .*1: cannot get credentials: the SSO "
+       r"session expired$",
        home=config_home("[default]\ncredential_process = %s\n" % PROC_FAIL))
 broken("credential_process prints bad JSON", {},
        r"UNKNOWN - .*profile 'default'.*credential_process.*(JSON|json)",

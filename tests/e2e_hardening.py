@@ -248,4 +248,91 @@ like(r.out, r"^S3TABLES REPLICATION UNKNOWN - ended by SIGALRM \(sent by process
 ok("timed out" not in r.out, "an outside SIGALRM is not reported as a timeout", r)
 r, pid = run_and_signal(["-a", table_arn("slow_headers"), "-t", "20:WARNING"] + sim_args(), signal.SIGTERM, 1.0)
 is_(r.rc, 3, "SIGTERM with -t 20:WARNING: still UNKNOWN")
+
+
+# ---- credential_process: no child outlives the plugin, however it ends ----------------------
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(") ", 1)[1][0] not in "ZX"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+
+
+def wait_gone(pids, seconds=2.0):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and any(alive(p) for p in pids):
+        time.sleep(0.02)
+    return [p for p in pids if alive(p)]
+
+
+def process_home(name, script):
+    d = os.path.join(TMP, name)
+    os.makedirs(os.path.join(d, ".aws"))
+    helper = write(os.path.join(d, "helper.sh"), script.replace("DIR", d), 0o700)
+    write(os.path.join(d, ".aws", "config"), "[default]\ncredential_process = %s\n" % helper)
+    return d
+
+
+def read_pids(d, names, seconds=5.0):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            pids = [int(open(os.path.join(d, n)).read()) for n in names]
+            if all(pids):
+                return pids
+        except (FileNotFoundError, ValueError):
+            pass
+        time.sleep(0.02)
+    return None
+
+
+SLEEPY = "#!/bin/sh\necho $$ > DIR/helper.pid.tmp && mv DIR/helper.pid.tmp DIR/helper.pid\n" \
+         "sleep 60 &\necho $! > DIR/child.pid.tmp && mv DIR/child.pid.tmp DIR/child.pid\nwait\n"
+for how in ("SIGTERM to the plugin", "SIGKILL to the plugin's whole process group", "SIGINT to the plugin"):
+    d = process_home("proc-" + how.split()[0], SLEEPY)
+    env = env_base(creds=False, extra={"HOME": d})
+    p = subprocess.Popen([EXE, "-a", table_arn("repl_ok"), "-t", "30"] + sim_args(), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env, start_new_session=True)
+    pids = read_pids(d, ["helper.pid", "child.pid"])
+    if not ok(pids is not None, "%s: the helper started (and started a child of its own)" % how):
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        continue
+    ok(os.getpgid(pids[0]) != os.getpgid(p.pid), "%s: the helper runs in a process group of its own" % how)
+    if how.startswith("SIGKILL"):
+        os.killpg(p.pid, signal.SIGKILL)
+    else:
+        os.kill(p.pid, signal.SIGTERM if how.startswith("SIGTERM") else signal.SIGINT)
+    out, err = p.communicate(timeout=10)
+    left = wait_gone(pids)
+    ok(not left, "%s: neither the helper nor its child outlives the plugin" % how, "still running: %s" % left)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    if how.startswith("SIGTERM"):
+        like(out.decode(), r"^S3TABLES REPLICATION UNKNOWN - ended by SIGTERM \(sent by process %d\) while finding "
+             r"credentials\n$" % ME, "SIGTERM while credential_process runs: the stage is finding credentials")
+        is_(p.returncode, 3, "SIGTERM while credential_process runs: exit 3")
+
+# A helper that succeeds but leaves a background process behind: gone when the plugin ends.
+d = process_home("proc-lingering", "#!/bin/sh\nsleep 60 >/dev/null 2>&1 &\necho $! > DIR/child.pid\n"
+                 "echo '{\"Version\": 1, \"AccessKeyId\": \"%s\", \"SecretAccessKey\": \"%s\"}'\n"
+                 % (ACCESS_KEY, SECRET_KEY))
+r = run(P, ["-a", table_arn("repl_ok")] + sim_args(), creds=False, env={"HOME": d}, name="lingering helper child")
+is_(r.rc, 0, "credential_process that leaves a background process: OK")
+ok(r.elapsed < 5, "... and the run does not wait for the background process (%.2f s)" % r.elapsed)
+pids = read_pids(d, ["child.pid"], 1)
+left = wait_gone(pids or [])
+ok(pids and not left, "... which does not outlive the plugin", left)
+for pid in left:
+    os.kill(pid, signal.SIGKILL)
+
+# Its stderr's first line is shown when it fails.
+d = process_home("proc-stderr", "#!/bin/sh\nprintf '\\n\\033[1mError when retrieving token\\033[0m: SSO session expired|x\\n"
+                 "second line\\n' >&2\nexit 2\n")
+r = run(P, ["-a", table_arn("repl_ok")] + sim_args(), creds=False, env={"HOME": d}, name="helper stderr")
+is_(r.rc, 3, "credential_process failing: UNKNOWN")
+like(r.summary, r"credential_process exited with status 2: ?.?\[1mError when retrieving token ?.?\[0m: SSO session "
+     r"expired.x$", "credential_process failing: its stderr's first line, sanitized")
+ok("\x1b" not in r.out and "second line" not in r.out, "credential_process stderr: no escape character, one line only", r)
 done()
