@@ -196,13 +196,18 @@ like(r.summary, r"UNKNOWN - GetTableReplicationStatus: the endpoint did not know
 ok("not found" not in r.summary, "404 UnknownOperationException: not called 'not found'", r.summary)
 
 
-def html_404(h):
-    body = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
-    h.send_response(404)
-    h.send_header("Content-Type", "text/html")
+def reply(h, status, body, content_type="application/json"):
+    h.send_response(status)
+    h.send_header("Content-Type", content_type)
     h.send_header("Content-Length", str(len(body)))
     h.end_headers()
     h.wfile.write(body)
+    h.wfile.flush()
+
+
+def html_404(h):
+    reply(h, 404, b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>",
+          "text/html")
 
 
 web = Server(html_404)
@@ -335,4 +340,94 @@ is_(r.rc, 3, "credential_process failing: UNKNOWN")
 like(r.summary, r"credential_process exited with status 2: ?.?\[1mError when retrieving token ?.?\[0m: SSO session "
      r"expired.x$", "credential_process failing: its stderr's first line, sanitized")
 ok("\x1b" not in r.out and "second line" not in r.out, "credential_process stderr: no escape character, one line only", r)
+
+
+# ---- proxies: the password never shows, and a refusing proxy is named ------------------------
+dead = free_port()
+for var in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
+    proxy = "http://monitor:%s@127.0.0.1:%d" % (PROXY_PASSWORD, dead)
+    r = run(P, ["-a", table_arn("repl_ok"), "-vvv", "-t", "3", "--max-attempts", "1"] + sim_args(),
+            env={var: proxy}, name="%s at -vvv" % var)
+    ok(PROXY_PASSWORD not in r.out + r.err, "%s with a password, at -vvv: the password is never printed" % var,
+       [l for l in r.err.splitlines() if PROXY_PASSWORD in l])
+    like(r.err, r"Uses proxy env variable %s == 'http://monitor:<redacted>@127\.0\.0\.1:%d'" % (var, dead),
+         "%s at -vvv: libcurl's proxy line is shown with the password redacted" % var)
+    like(r.summary, r"UNKNOWN - GetTableReplicationStatus failed: connection refused by the proxy 127\.0\.0\.1:%d "
+         r"\(from %s\) \(for 127\.0\.0\.1:%d\)" % (dead, var, sim.port),
+         "%s refusing: the proxy is named, not the target" % var)
+r = run(P, ["-a", table_arn("repl_ok"), "-vvv", "-t", "3", "--max-attempts", "1",
+            "--proxy", "http://monitor:%s@127.0.0.1:%d" % (PROXY_PASSWORD, dead)] + sim_args(), name="--proxy refused")
+ok(PROXY_PASSWORD not in r.out + r.err, "--proxy with a password, at -vvv: never printed")
+like(r.summary, r"connection refused by the proxy 127\.0\.0\.1:%d \(--proxy\) \(for 127\.0\.0\.1:%d\)"
+     % (dead, sim.port), "--proxy refusing: the proxy is named")
+r = run(P, ["-a", table_arn("repl_ok"), "-vvv", "-t", "3", "--max-attempts", "1"] + sim_args(),
+        env={"HTTPS_PROXY": "http://%s@127.0.0.1:%d" % (PROXY_PASSWORD, dead)}, name="proxy token as user")
+ok(PROXY_PASSWORD not in r.out + r.err, "a proxy URL with a token as its user part: never printed")
+
+# ---- where a stall happens ----------------------------------------------------------------------
+def reuse_then_stall(h):
+    h.count = getattr(h, "count", 0) + 1
+    if h.count == 1:  # a retryable 503 on a keep-alive connection ...
+        reply(h, 503, b'{"message":"try again"}')
+        return
+    time.sleep(6)  # ... then the retry on the same connection gets nothing
+
+
+def trickle_headers(h):
+    h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+    h.wfile.flush()
+    for _ in range(12):
+        time.sleep(0.5)
+        try:
+            h.wfile.write(b"X-Slow: x\r\n")
+            h.wfile.flush()
+        except OSError:
+            return
+    h.close_connection = True
+
+
+def huge_header(h):
+    h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Amzn-RequestId: r1\r\n"
+                  b"X-Huge: " + b"h" * 300000 + b"\r\nContent-Length: 2\r\n\r\n{}")
+    h.wfile.flush()
+    h.close_connection = True
+
+
+stall = Server(reuse_then_stall)
+r = run(P, ["-a", table_arn("repl_ok"), "-E", stall.url, "-t", "3", "-v"], name="stall on a reused connection")
+is_(r.rc, 3, "a stall on a reused connection: UNKNOWN (timeout)")
+like(r.summary, r"timed out after 3 s during GetTableReplicationStatus \(deadline reached while waiting for the "
+     r"response from 127\.0\.0\.1:%d; 2 attempts\)" % stall.port,
+     "a stall on a reused connection: 'waiting for the response', not 'connecting'")
+trickle = Server(trickle_headers)
+r = run(P, ["-a", table_arn("repl_ok"), "-E", trickle.url, "-t", "2"], name="trickling headers")
+like(r.summary, r"deadline reached while reading the response headers from 127\.0\.0\.1:%d" % trickle.port,
+     "headers that trickle: 'reading the response headers', not 'the body'")
+huge = Server(huge_header)
+r = run(P, ["-a", table_arn("repl_ok"), "-E", huge.url, "-t", "5", "--max-attempts", "1"], name="300 KB header")
+is_(r.rc, 3, "a 300 KB response header: UNKNOWN")
+like(r.summary, r"a response header line from 127\.0\.0\.1:%d is larger than libcurl's limit .*it came after the "
+     r"header X-Amzn-RequestId" % huge.port, "a 300 KB response header: says so, not 'out of memory'")
+ok("out of memory" not in r.summary, "a 300 KB response header is not 'out of memory'", r.summary)
+
+# ---- the trust store is checked before connecting -----------------------------------------------
+missing = os.path.join(TMP, "no-such-ca.pem")
+r = run(P, ["-a", table_arn("repl_ok"), "-E", sim.url], env={"AWS_CA_BUNDLE": missing}, name="AWS_CA_BUNDLE missing")
+like(r.summary, r"UNKNOWN - AWS_CA_BUNDLE: cannot read the CA bundle %s: No such file or directory$" % re.escape(missing),
+     "AWS_CA_BUNDLE naming a missing file: names the variable and the file, not a TLS failure")
+ok("TLS" not in r.summary, "... no TLS handshake is blamed", r.summary)
+r = run(P, ["-a", table_arn("repl_ok"), "-E", sim.url, "--ca-file", missing], name="--ca-file missing")
+like(r.summary, r"UNKNOWN - --ca-file: cannot read the CA bundle %s: No such file or directory$" % re.escape(missing),
+     "--ca-file naming a missing file: names the option")
+r = run(P, ["-a", table_arn("repl_ok"), "-E", sim.url, "--ca-file", TMP], name="--ca-file directory")
+like(r.summary, r"UNKNOWN - --ca-file: cannot read the CA bundle %s: not a regular file$" % re.escape(TMP),
+     "--ca-file naming a directory: says it is not a file")
+r = run(P, ["-a", table_arn("repl_ok"), "-E", sim.url, "--ca-path", missing], name="--ca-path missing")
+like(r.summary, r"UNKNOWN - --ca-path: cannot use the CA directory %s: No such file or directory$" % re.escape(missing),
+     "--ca-path naming a missing directory: names the option and the directory")
+d = process_home("profile-ca", "#!/bin/sh\nexit 1\n")
+write(os.path.join(d, ".aws", "config"), "[default]\nca_bundle = %s\n" % missing)
+r = run(P, ["-a", table_arn("repl_ok"), "-E", sim.url], env={"HOME": d}, name="profile ca_bundle missing")
+like(r.summary, r"UNKNOWN - the profile's ca_bundle: cannot read the CA bundle %s" % re.escape(missing),
+     "the profile's ca_bundle naming a missing file: says where it came from")
 done()

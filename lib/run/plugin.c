@@ -64,6 +64,7 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
 
 	struct http_options ho = {.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
+				  .ca_file_source = r->target.ca_file_source,
 				  .proxy = r->target.proxy, .verbose = r->opts.verbose};
 	if (!(r->http = http_client_new(&ho, err, sizeof err))) {
 		aws_config_free(r->config);
