@@ -430,4 +430,53 @@ write(os.path.join(d, ".aws", "config"), "[default]\nca_bundle = %s\n" % missing
 r = run(P, ["-a", table_arn("repl_ok"), "-E", sim.url], env={"HOME": d}, name="profile ca_bundle missing")
 like(r.summary, r"UNKNOWN - the profile's ca_bundle: cannot read the CA bundle %s" % re.escape(missing),
      "the profile's ca_bundle naming a missing file: says where it came from")
+
+
+# ---- a profile named explicitly must exist, even with keys in the environment -----------------
+d = process_home("profiles", "#!/bin/sh\nexit 1\n")
+write(os.path.join(d, ".aws", "config"), "[profile other]\nregion = us-east-1\n")
+cfg, crd = os.path.join(d, ".aws", "config"), os.path.join(d, ".aws", "credentials")
+for how, args, env in (("--profile", ["--profile", "nosuch"], {}), ("AWS_PROFILE", [], {"AWS_PROFILE": "nosuch"})):
+    r = run(P, ["-a", table_arn("repl_ok")] + args + sim_args(), env=dict(env, HOME=d), name="missing profile " + how)
+    is_(r.rc, 3, "%s naming a missing profile, keys in the environment: UNKNOWN, not ignored" % how)
+    like(r.summary, r"UNKNOWN - profile 'nosuch' \(from %s\) not found in %s, %s$" % (how, re.escape(cfg), re.escape(crd)),
+         "%s naming a missing profile: names the profile and both files" % how)
+r = run(P, ["-a", table_arn("repl_ok"), "--profile", "other"] + sim_args(), env={"HOME": d}, name="existing profile")
+is_(r.rc, 0, "a profile that exists (without keys) with keys in the environment: OK")
+r = run(P, ["-a", table_arn("repl_ok")] + sim_args(), env={"HOME": d}, name="no profile named")
+is_(r.rc, 0, "no profile named, no [default]: the environment's keys are used")
+
+# ---- a key with a stray newline is named ---------------------------------------------------------
+for var, value in (("AWS_ACCESS_KEY_ID", ACCESS_KEY + "\n"), ("AWS_SECRET_ACCESS_KEY", "ab cd"),
+                   ("AWS_SESSION_TOKEN", "tok\x01en")):
+    r = run(P, ["-a", table_arn("repl_ok")] + sim_args(), env={var: value}, name="%s malformed" % var)
+    is_(r.rc, 3, "%s with a stray character: UNKNOWN" % var)
+    like(r.summary, r"credential source 'environment' failed: %s holds a (line break|blank|control character) "
+         r"\(at character \d+\)" % var, "%s with a stray character: names the variable, not sigv4" % var)
+    ok("sigv4" not in r.summary and value.strip() not in r.summary, "%s: no signing jargon, no value" % var, r.summary)
+
+# ---- -v: endpoint, region, clear text, why retries stopped; -vv says a cache problem once ------
+r = run(P, ["-a", table_arn("repl_ok"), "-v"] + sim_args(), name="-v endpoint")
+like(r.err, r"(?m)^endpoint https://127\.0\.0\.1:%d; region us-east-1$" % sim.port, "-v shows the endpoint URL and region")
+ok("clear text" not in r.err, "-v on https: no clear-text warning")
+web_ok = Server(lambda h: reply(h, 200, b'{"destinations": []}'))
+r = run(P, ["-a", table_arn("repl_ok"), "-v", "-E", web_ok.url], name="-v http endpoint")
+like(r.err, r"(?m)^warning: the endpoint is plain http://: requests, with their session tokens, go unencrypted",
+     "-v on an http:// endpoint: says requests and tokens go in clear text")
+r = run(P, ["-a", table_arn("e5xx_always"), "-v", "--max-attempts", "20", "-t", "4"] + sim_args(), name="retries stop")
+is_(r.rc, 3, "5xx every time, --max-attempts 20 -t 4: UNKNOWN")
+like(r.err, r"(?m)^not retrying: the backoff of [0-9.]+ s before attempt \d+ would leave less than 0\.25 s of the -t "
+     r"deadline \([0-9.]+ s left\)$", "-v says why the retries stopped before --max-attempts")
+r = run(P, ["-a", table_arn("e5xx_always"), "-v", "--max-attempts", "2"] + sim_args(), name="retries exhausted")
+like(r.err, r"(?m)^not retrying: that was the last of --max-attempts$", "-v says the attempts ran out")
+r = run(P, ["-a", table_arn("forbidden"), "-v"] + sim_args(), name="not retryable")
+like(r.err, r"(?m)^not retrying: the error is not one that a retry can cure$", "-v says a 403 is not retried")
+
+d = os.path.join(TMP, "badcache")
+os.makedirs(os.path.join(d, ".cache", "monitoring-plugins-s3tables"))
+os.chmod(os.path.join(d, ".cache", "monitoring-plugins-s3tables"), 0o755)
+r = run(P, ["-a", table_arn("repl_ok"), "-vv"] + sim_args(), creds=False, env={"HOME": d}, name="-vv cache once")
+lines = [l for l in r.err.splitlines() if l.startswith("not using the credential cache")]
+is_(len(lines), 1, "-vv: a credential cache problem is said once, not once per source")
+like(lines[0] if lines else "", r"mode 755", "-vv: ... and says what the problem is")
 done()

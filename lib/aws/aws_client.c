@@ -145,12 +145,23 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 			retryable = retry_is_retryable(0, NULL, http_is_retryable_result(hr) ? RETRY_TRANSPORT_TRANSIENT
 										      : RETRY_TRANSPORT_FATAL);
 		}
-		if (!retryable || n >= c->max_attempts)
+		if (!retryable || n >= c->max_attempts) {
+			if (c->verbose >= 1)
+				fprintf(stderr, "not retrying: %s\n",
+					!retryable ? "the error is not one that a retry can cure"
+						   : "that was the last of --max-attempts");
 			return res->outcome;
+		}
 		/* Never sleep past the deadline: report the last real error instead. */
-		double backoff = retry_sleep_within(retry_backoff_seconds(n, rnd()), deadline_remaining(c->deadline));
-		if (backoff < 0)
+		double wanted = retry_backoff_seconds(n, rnd()), left = deadline_remaining(c->deadline);
+		double backoff = retry_sleep_within(wanted, left);
+		if (backoff < 0) {
+			if (c->verbose >= 1)
+				fprintf(stderr, "not retrying: the backoff of %.3f s before attempt %d would leave less than "
+						"%.2f s of the -t deadline (%.3f s left)\n",
+					wanted, n + 1, RETRY_MIN_ATTEMPT_SECONDS, left);
 			return res->outcome;
+		}
 		if (c->verbose >= 1)
 			fprintf(stderr, "retrying in %.3f s\n", backoff);
 		zzz(backoff);

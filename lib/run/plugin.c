@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,9 +60,13 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 		aws_config_free(r->config);
 		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
 	}
+	plugin_verbose(r, 1, "endpoint %s; region %s", r->target.endpoint_url, r->target.region);
 	plugin_verbose(r, 2, "table %s; region %s (from %s); endpoint %s (from %s); max attempts %d",
 		       r->target.table_label, r->target.region, r->target.region_source,
 		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
+	if (strncasecmp(r->target.endpoint_url, "http://", 7) == 0)
+		plugin_verbose(r, 1, "warning: the endpoint is plain http://: requests, with their session tokens, "
+			       "go unencrypted (in clear text)");
 
 	struct http_options ho = {.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
 				  .ca_file_source = r->target.ca_file_source,
