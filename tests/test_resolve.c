@@ -484,6 +484,9 @@ static int run_cli(char **argv, char *out, size_t outsz)
 	while (used + 1 < outsz && (n = read(pfd[0], out + used, outsz - 1 - used)) > 0)
 		used += (size_t)n;
 	out[used] = 0;
+	char rest[4096]; /* drain the rest (e.g. a long --help), so the child never gets SIGPIPE */
+	while (read(pfd[0], rest, sizeof rest) > 0)
+		;
 	close(pfd[0]);
 	int status;
 	waitpid(pid, &status, 0);
@@ -492,7 +495,7 @@ static int run_cli(char **argv, char *out, size_t outsz)
 
 static void cli(const char *name, int want_rc, const char *needle, char **argv)
 {
-	char out[2048];
+	char out[16384];
 	int rc = run_cli(argv, out, sizeof out);
 	char *nl = strchr(out, '\n');
 	if (nl && nl[1] == 0)
