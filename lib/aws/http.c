@@ -188,7 +188,7 @@ static void header_line(struct strbuf *b, const char *prefix, const char *raw, s
 static void header_line_redacted(struct strbuf *b, const char *prefix, const char *line, size_t n)
 {
 	static const char *const whole[] = { "x-amz-security-token", "proxy-authorization",
-					     "x-aws-ec2-metadata-token", NULL };
+					     "x-aws-ec2-metadata-token", "x-amz-sso_bearer_token", NULL };
 	static const char *const params[] = { "Signature=", "X-Amz-Signature=", "X-Amz-Security-Token=",
 					      "X-Amz-Credential-Token=", NULL };
 	size_t vlen;

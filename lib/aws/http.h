@@ -42,7 +42,8 @@
  *    The sink must outlive the client.
  *    The password (or user part without ':') of any "scheme://user:password@" in any traced
  *    line is replaced by "<redacted>": libcurl's "Uses proxy env variable" line included.
- *    The Authorization header's Signature, the whole X-Amz-Security-Token value, any other
+ *    The Authorization header's Signature, the whole X-Amz-Security-Token and
+ *    x-amz-sso_bearer_token values, any other
  *    Authorization / Proxy-Authorization value and X-Amz-Signature/X-Amz-Security-Token query
  *    parameters are replaced by "<redacted>".
  *  - http_is_retryable_result(): 1 for HTTP_ERR_CONNECT (refused/reset/closed) and
