@@ -216,7 +216,7 @@ for plugin, arn in ((P, table_arn("repl_ok")), ("check_s3tables_expiration", tab
     r = run(plugin, ["-a", arn, "-E", web.url], name="%s HTML 404" % plugin)
     is_(r.rc, 3, "%s: an HTML 404 from a web server: UNKNOWN, not CRITICAL" % plugin)
     like(r.summary, r"UNKNOWN - Get\w+: the endpoint did not know the operation \(http://127\.0\.0\.1:%d/[^)]*\): "
-         r"HTTP 404 \(HTTP 404\)" % web.port, "%s: HTML 404 names the URL and the status" % plugin)
+         r"HTTP 404, not an AWS error response$" % web.port, "%s: HTML 404 names the URL and the status" % plugin)
 
 
 # ---- signals: one UNKNOWN line naming the signal and the stage ------------------------------

@@ -35,7 +35,12 @@ struct result *check_failure(const char *operation, int outcome, const struct aw
 		} else if (aws_error_classify(&res->error) == AWS_ERROR_UNKNOWN_OPERATION) {
 			/* a 404 that is not AWS's NotFoundException: a wrong endpoint or path */
 			result_set_state(r, STATE_UNKNOWN);
-			result_text(r, "%s: the endpoint did not know the operation (%s): %s", operation, res->url, desc);
+			if (strncmp(res->error.code, "HTTP ", 5) == 0) /* no AWS error code: not an AWS answer */
+				result_text(r, "%s: the endpoint did not know the operation (%s): HTTP %ld, not an AWS "
+					    "error response", operation, res->url, res->http_status);
+			else
+				result_text(r, "%s: the endpoint did not know the operation (%s): %s", operation,
+					    res->url, desc);
 		} else {
 			result_set_state(r, STATE_UNKNOWN);
 			result_text(r, "%s failed: %s after %d attempt%s", operation, desc, n, plural(n));
