@@ -297,7 +297,7 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 	struct transfer *t = userp;
 	const struct trace *tr = t && t->c ? t->c->trace : NULL;
 	(void)h;
-	if (type == CURLINFO_TEXT && t)
+	if (type == CURLINFO_TEXT && t && t->c && t != &t->c->idle) /* a transfer's own state only */
 		note_env_proxy(t, data, size);
 	if (!trace_on(tr, TRACE_HTTP))
 		return 0;
@@ -534,12 +534,20 @@ struct http_client *http_client_new(const struct http_options *opts, char *err, 
 	} /* else: libcurl's built-in default bundle */
 	if (c->proxy)
 		SET(CURLOPT_PROXY, c->proxy);
-	/* Always: libcurl says only through its debug lines which proxy variable it used (for
-	 * messages); the callback traces only at -vvv. */
-	c->idle.c = c;
-	SET(CURLOPT_DEBUGFUNCTION, debug_cb);
-	SET(CURLOPT_DEBUGDATA, &c->idle);
-	SET(CURLOPT_VERBOSE, 1L);
+	/* libcurl says only through its debug lines which proxy variable it used: with a proxy
+	 * variable set, the callback runs for the messages' sake too (it traces only at -vvv). */
+	static const char *const proxy_vars[] = {"https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy",
+						 "ALL_PROXY"};
+	int env_proxy = 0;
+	for (size_t i = 0; i < sizeof proxy_vars / sizeof proxy_vars[0]; i++)
+		if (env_get(opts->getenv_fn, proxy_vars[i]))
+			env_proxy = 1;
+	if (trace_on(c->trace, TRACE_HTTP) || (env_proxy && !c->proxy)) {
+		c->idle.c = c;
+		SET(CURLOPT_DEBUGFUNCTION, debug_cb);
+		SET(CURLOPT_DEBUGDATA, &c->idle);
+		SET(CURLOPT_VERBOSE, 1L);
+	}
 #undef SET
 	if (rc != CURLE_OK) {
 		error_set(err, errsz, "cannot configure libcurl: %s", curl_easy_strerror(rc));

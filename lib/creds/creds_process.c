@@ -170,10 +170,12 @@ static void default_signals(void)
 }
 
 /* The helper itself: /bin/sh -c command, in its own process group. */
-static _Noreturn void exec_helper(const char *command, int out_fd, int err_fd)
+static _Noreturn void exec_helper(const char *command, pid_t supervisor, int out_fd, int err_fd)
 {
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the supervisor gone: the shell goes too */
+	if (getppid() != supervisor)
+		_exit(125); /* it went before the line above could take effect */
 	int in = open("/dev/null", O_RDONLY);
 	if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		_exit(126);
@@ -202,6 +204,7 @@ static _Noreturn void supervise(const char *command, int lifeline, int out_fd, i
 	sa.sa_handler = on_sigchld;
 	sa.sa_flags = SA_NOCLDSTOP | SA_RESTART;
 	sigaction(SIGCHLD, &sa, NULL);
+	pid_t me = getpid();
 	pid_t helper = fork();
 	if (helper < 0)
 		_exit(126);
@@ -209,7 +212,7 @@ static _Noreturn void supervise(const char *command, int lifeline, int out_fd, i
 		close(sp[0]);
 		close(sp[1]);
 		close(lifeline);
-		exec_helper(command, out_fd, err_fd);
+		exec_helper(command, me, out_fd, err_fd);
 	}
 	setpgid(helper, helper); /* also here, so kill(-helper) works at once */
 	close(out_fd);
