@@ -66,6 +66,7 @@ struct aws_result {
 	char request_id[128];
 	struct aws_error error;     /* AWS_API_ERROR */
 	char message[512];          /* AWS_TRANSPORT / AWS_TIMEOUT */
+	char url[768];              /* the request's URL without its query, for messages */
 };
 
 /* path: already percent-encoded for the wire; query: encoded pairs or NULL. */
