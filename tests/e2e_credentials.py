@@ -29,6 +29,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import (BUILDDIR, SRCDIR, Result, Simulator, done, invariants, is_, like, ok,  # noqa: E402
                  table_arn)
+from e2e import start_fake as e2e_start_fake  # noqa: E402
 
 P = "check_s3tables_replication"
 TESTS = os.path.join(SRCDIR, "tests")
@@ -51,40 +52,12 @@ ALL_SECRETS = [c[1] for c in (ENV_KEY, ENV_TOKEN_CREDS, PROFILE_KEY, OTHER_KEY, 
 
 TMP = tempfile.mkdtemp(prefix="s3t-e2e-creds-")
 atexit.register(shutil.rmtree, TMP, True)
-_procs = []
-
-
-def _stop_all():
-    for p in _procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
-
-atexit.register(_stop_all)
 signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
 
 
 def start_fake(script, name, args=()):
     """Start tests/<script> on loopback; returns (port, log path)."""
-    d = os.path.join(TMP, name)
-    os.mkdir(d)
-    port_file, log = os.path.join(d, "port"), os.path.join(d, "log")
-    p = subprocess.Popen([sys.executable, os.path.join(TESTS, script), "--port", "0", "--port-file", port_file,
-                          "--log", log] + list(args),
-                         stdout=subprocess.DEVNULL, stderr=open(os.path.join(d, "stderr"), "w"))
-    _procs.append(p)
-    for _ in range(200):
-        if os.path.exists(port_file) and open(port_file).read().strip():
-            return int(open(port_file).read().strip()), log
-        if p.poll() is not None:
-            break
-        time.sleep(0.05)
-    raise RuntimeError("%s did not start: %s" % (script, open(os.path.join(d, "stderr")).read()))
+    return e2e_start_fake(script, TMP, name, args)
 
 
 def log_lines(path):
