@@ -27,9 +27,9 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import (BUILDDIR, SRCDIR, Result, Simulator, done, invariants, is_, like, ok,  # noqa: E402
+import e2e  # noqa: E402
+from e2e import (BUILDDIR, SRCDIR, Result, Simulator, akids_seen, done, invariants, is_, like, ok,  # noqa: E402
                  table_arn)
-from e2e import start_fake as e2e_start_fake  # noqa: E402
 
 P = "check_s3tables_replication"
 TESTS = os.path.join(SRCDIR, "tests")
@@ -57,7 +57,7 @@ signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
 
 def start_fake(script, name, args=()):
     """Start tests/<script> on loopback; returns (port, log path)."""
-    return e2e_start_fake(script, TMP, name, args)
+    return e2e.start_fake(script, os.path.join(TMP, name), args)
 
 
 def log_lines(path):
@@ -159,13 +159,7 @@ def run_checks(r, name):
 
 def signed_with(akid, since):
     """Access key ids the simulator saw (auth ok) since log entry number `since`."""
-    recs = sim.requests()[since:]
-    ids = []
-    for rec in recs:
-        auth = dict((k.lower(), v) for k, v in rec.get("headers", [])).get("authorization", "")
-        m = re.search(r"Credential=([^/]+)/", auth)
-        ids.append((m.group(1) if m else None, rec.get("auth")))
-    return ids
+    return akids_seen(sim, since)
 
 
 def source_ok(name, env, want_source, creds, args=(), home=None):

@@ -43,7 +43,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
 from e2e import (ACCESS_KEY, BUCKET_ARN, SECRET_KEY, SESSION_TOKEN, Simulator, fresh, is_, nagios_binary,  # noqa: E402
-                 nagios_config, ok, skip_all, start_fake, stop_group, tempdir)
+                 nagios_config, ok, akids_seen, skip_all, start_fake, stop_group, tempdir)
 
 NAGIOS_DIR = os.path.join(e2e.SRCDIR, "contrib", "nagios")
 COMMANDS = os.path.join(NAGIOS_DIR, "s3tables-commands.cfg")
@@ -69,7 +69,7 @@ IMDS_KEY = ("ASIAIMDSFAKE", "imds-secret-do-not-print", "imds-session-token-do-n
 SECRETS = [SECRET_KEY, SESSION_TOKEN, PROFILE_KEY[1], IMDS_KEY[1], IMDS_KEY[2]]
 
 sim = Simulator(["--credentials", "%s:%s" % PROFILE_KEY, "--credentials", ":".join(IMDS_KEY)])
-META_PORT, _ = start_fake("fake_metadata.py", TMP, "meta")
+META_PORT, _ = start_fake("fake_metadata.py", os.path.join(TMP, "meta"))
 with urllib.request.urlopen("http://127.0.0.1:%d/_control?expires_in=3600" % META_PORT, timeout=5) as r:
     r.read()
 
@@ -195,16 +195,6 @@ def digits(s):
     return re.sub(r"\d+", "N", s)
 
 
-def signed_by(needle):
-    """Access key ids of the simulator's requests for a table (its scenario name with nonce)."""
-    ids = []
-    for rec in sim.requests(needle):
-        auth = dict((k.lower(), v) for k, v in rec.get("headers", [])).get("authorization", "")
-        m = re.search(r"Credential=([^/]+)/", auth)
-        ids.append(m.group(1) if m else None)
-    return ids
-
-
 EXAMPLE_HOST = "s3tables-analytics-us-east-1"       # s3tables-services.cfg's host
 
 
@@ -303,9 +293,9 @@ def run_setup(label, resource, env, services, examples=False):
         name = "%s %s" % (label, s["name"])
         # Before the direct run below adds its own request for the same table.
         table = [a for a in s["direct"] if "__n" in a][0].rsplit("/", 1)[-1]
-        ids = signed_by(table)
-        ok(ids and set(ids) == {s["key_id"]}, "%s: the request was signed with %s" % (name, s["key_id"]),
-           "signed with %r" % ids)
+        seen = akids_seen(sim, needle=table)
+        ok(seen and set(seen) == {(s["key_id"], "ok")},
+           "%s: the request was signed with %s (signature verified)" % (name, s["key_id"]), "seen: %r" % seen)
         direct = e2e.run(s["plugin"], s["direct"], sim=sim, name="direct " + name)
         is_(direct.rc, s["state"], "%s: the plugin run directly exits %d" % (name, s["state"]))
         is_(int(attrs["current_state"]), s["state"], "%s: Nagios state %d" % (name, s["state"]))

@@ -26,7 +26,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
 from e2e import (ACCESS_KEY, BUCKET_ARN, SECRET_KEY, Simulator, fresh, is_, like, nagios_binary,  # noqa: E402
-                 nagios_config, ok, skip_all, tempdir)
+                 nagios_config, ok, akids_seen, skip_all, tempdir)
 
 NAGIOS_DIR = os.path.join(e2e.SRCDIR, "contrib", "nagios")
 COMMANDS = os.path.join(NAGIOS_DIR, "s3tables-commands.cfg")
@@ -119,16 +119,6 @@ def nagios_run(check_command, env_extra=None):
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
-def signed_by(since):
-    """Access key ids of the requests the simulator accepted since log entry `since`."""
-    ids = []
-    for rec in sim.requests()[since:]:
-        auth = dict((k.lower(), v) for k, v in rec.get("headers", [])).get("authorization", "")
-        m = re.search(r"Credential=([^/]+)/", auth)
-        ids.append(m.group(1) if m else None)
-    return ids
-
-
 CASES = [
     ("check_s3tables_replication!%s!-w 30m -c 2h" % fresh("repl_ok"), 0, "S3TABLES REPLICATION OK"),
     ("check_s3tables_replication!%s!-w 30m -c 1h" % fresh("repl_pending_2h"), 2, "S3TABLES REPLICATION CRITICAL"),
@@ -154,7 +144,7 @@ for check_command, want_rc, want_first in CASES:
         rc, out, err = nagios_run(cc, env_extra)
         is_(rc, want_rc, "%s: exit %d" % (cc, want_rc))
         ok(out.startswith(want_first), "%s: %s" % (cc, want_first), out + err)
-        is_(signed_by(before), [key_id], "%s: one request, signed with %s" % (cc, key_id))
+        is_(akids_seen(sim, before), [(key_id, "ok")], "%s: one request, signed with %s" % (cc, key_id))
 
 # The keys live in the plugin's environment only, never in its argv.
 line = expand("check_s3tables_replication_keys!x!")

@@ -4,8 +4,9 @@
 # (build/: plain, gcc; build-asan/: clang with AddressSanitizer and
 # UndefinedBehaviorSanitizer), the unit and plugin tests once more under
 # valgrind (build/), the threaded batch engine's and fleet fold's tests under ThreadSanitizer
-# (build-tsan/), checks `make distcheck`, and ends with "N passed, N failed".
-# Set S3T_SKIP_ASAN=1, S3T_SKIP_VALGRIND=1, S3T_SKIP_TSAN=1 or
+# (build-tsan/), runs each libFuzzer harness in fuzz/ for a few seconds
+# (build-fuzz-test/), checks `make distcheck`, and ends with "N passed, N failed".
+# Set S3T_SKIP_ASAN=1, S3T_SKIP_VALGRIND=1, S3T_SKIP_TSAN=1, S3T_SKIP_FUZZ=1 or
 # S3T_SKIP_DISTCHECK=1 to shorten a local run.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,6 +65,21 @@ if [ "${S3T_SKIP_TSAN:-0}" != 1 ]; then
 	echo "=== ThreadSanitizer: the batch engine's tests (build-tsan/) ==="
 	run_build build-tsan clang "-O1 -g -fsanitize=thread" "tests/test_limiter tests/test_batch tests/test_fleet"
 	tally build-tsan
+fi
+
+if [ "${S3T_SKIP_FUZZ:-0}" != 1 ]; then
+	# Every libFuzzer harness in fuzz/ replays its corpus (seeds and regression
+	# inputs) and fuzzes for S3T_FUZZ_SECONDS (default 2) in a fresh
+	# build-fuzz-test/; one pass or fail per harness (a finding or a build
+	# failure is a failure). Long campaigns: see HACKING.md.
+	echo "=== libFuzzer harnesses (build-fuzz-test/) ==="
+	rm -rf build-fuzz-test && mkdir -p build-fuzz-test
+	S3T_FUZZ_BUILD="$top/build-fuzz-test" "$top/tools/fuzz.sh" "${S3T_FUZZ_SECONDS:-2}" 2>&1 |
+		tee build-fuzz-test/summary.out
+	fuzz_pass=$(grep -c '^PASS: ' build-fuzz-test/summary.out)
+	fuzz_fail=$(grep -c '^FAIL: ' build-fuzz-test/summary.out)
+	[ "$fuzz_pass" -eq 0 ] && [ "$fuzz_fail" -eq 0 ] && fuzz_fail=1
+	passed=$((passed + fuzz_pass)); failed=$((failed + fuzz_fail))
 fi
 
 if [ "${S3T_SKIP_DISTCHECK:-0}" != 1 ]; then
