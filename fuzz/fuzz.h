@@ -94,6 +94,14 @@ char *fz_check_same_results(const struct result *r, struct result *r2, const cha
 /* Parses a threshold the way the option parser does; the text must be valid. */
 void fz_set_range(struct range *r, int *has, const char *text, enum range_kind kind);
 
+/*
+ * For a harness whose input is a selector byte and a body: runs dump(which, body, len, &ok,
+ * err, errsz) twice (which = data[0] % nwhich; dump returns a malloc'd rendering of what it
+ * parsed), fails unless both runs agree, and checks the message of a rejected body.
+ */
+typedef char *(*fz_dump_fn)(int which, const char *body, size_t len, int *ok, char *err, size_t errsz);
+void fz_parse_twice(const uint8_t *data, size_t size, int nwhich, fz_dump_fn dump, const char *what);
+
 struct creds;
 /* Checks credentials a parser accepted: key id and secret non-empty, source as given. */
 void fz_check_creds(const struct creds *c, const char *source, const char *what);

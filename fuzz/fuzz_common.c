@@ -405,3 +405,20 @@ void fz_set_range(struct range *r, int *has, const char *text, enum range_kind k
 	*has = range_parse(text, kind, r, err, sizeof err) == 0;
 	FZ_ASSERT(*has, "range \"%s\": %s", text, err);
 }
+
+void fz_parse_twice(const uint8_t *data, size_t size, int nwhich, fz_dump_fn dump, const char *what)
+{
+	if (size < 1)
+		return;
+	int which = data[0] % nwhich, ok, ok2;
+	char err[512], err2[512];
+	char *a = dump(which, (const char *)data + 1, size - 1, &ok, err, sizeof err);
+	char *b = dump(which, (const char *)data + 1, size - 1, &ok2, err2, sizeof err2);
+	FZ_ASSERT(ok == ok2 && strcmp(a, b) == 0, "%s: two parses differ", what);
+	if (!ok) {
+		FZ_ASSERT(strcmp(err, err2) == 0, "%s: two parses give two messages: %s / %s", what, err, err2);
+		fz_check_message(err, sizeof err, what);
+	}
+	free(a);
+	free(b);
+}

@@ -72,18 +72,6 @@ static char *dump(int which, const char *body, size_t len, int *ok, char *err, s
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1)
-		return 0;
-	int which = data[0] % 3, ok, ok2;
-	char err[512], err2[512];
-	char *a = dump(which, (const char *)data + 1, size - 1, &ok, err, sizeof err);
-	char *b = dump(which, (const char *)data + 1, size - 1, &ok2, err2, sizeof err2);
-	FZ_ASSERT(ok == ok2 && strcmp(a, b) == 0, "two parses differ");
-	if (!ok) {
-		FZ_ASSERT(strcmp(err, err2) == 0, "two parses give two messages: %s / %s", err, err2);
-		fz_check_message(err, sizeof err, "s3t_parse_*_config");
-	}
-	free(a);
-	free(b);
+	fz_parse_twice(data, size, 3, dump, "s3t_parse_*_config");
 	return 0;
 }
