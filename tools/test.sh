@@ -4,8 +4,8 @@
 # (build/: plain, gcc; build-asan/: clang with AddressSanitizer and
 # UndefinedBehaviorSanitizer), the unit and plugin tests once more under
 # valgrind (build/), the threaded batch engine's and fleet fold's tests under ThreadSanitizer
-# (build-tsan/), runs each libFuzzer harness in fuzz/ for a few seconds (build-fuzz-test/),
-# checks `make distcheck`, and ends with "N passed, N failed".
+# (build-tsan/), runs each libFuzzer harness in fuzz/ for a few seconds
+# (build-fuzz-test/), checks `make distcheck`, and ends with "N passed, N failed".
 # Set S3T_SKIP_ASAN=1, S3T_SKIP_VALGRIND=1, S3T_SKIP_TSAN=1, S3T_SKIP_FUZZ=1 or
 # S3T_SKIP_DISTCHECK=1 to shorten a local run.
 set -u
