@@ -296,7 +296,10 @@ def run_setup(label, resource, env, services, examples=False):
         seen = akids_seen(sim, needle=table)
         ok(seen and set(seen) == {(s["key_id"], "ok")},
            "%s: the request was signed with %s (signature verified)" % (name, s["key_id"]), "seen: %r" % seen)
-        direct = e2e.run(s["plugin"], s["direct"], sim=sim, name="direct " + name)
+        # A --profile service reads the nagios user's profile, as under Nagios: its HOME, no env keys.
+        by_profile = "--profile" in s["direct"]
+        direct = e2e.run(s["plugin"], s["direct"], sim=sim, name="direct " + name, creds=not by_profile,
+                         env={"HOME": env["HOME"]} if by_profile and "HOME" in env else None)
         is_(direct.rc, s["state"], "%s: the plugin run directly exits %d" % (name, s["state"]))
         is_(int(attrs["current_state"]), s["state"], "%s: Nagios state %d" % (name, s["state"]))
         is_(digits(attrs.get("plugin_output", "")), digits(direct.summary.rstrip(" ")),
