@@ -63,9 +63,9 @@ like(out, r"Total Errors:\s+0\b", "nagios4 -v: Total Errors: 0")
 like(out, r"Total Warnings:\s+0\b", "nagios4 -v: Total Warnings: 0")
 warnings = [l for l in out.splitlines() if re.match(r"\s*(Warning|Error)", l)]
 ok(not warnings, "nagios4 -v prints no warning or error line", "\n".join(warnings) or out[-2000:])
-like(out, r"Checked 3 services\.", "the example's three services are loaded")
+like(out, r"Checked 4 services\.", "the example's four services (one bucket-wide) are loaded")
 like(out, r"Checked 1 hosts\.", "the example's host is loaded")
-like(out, r"Checked 7 commands\.", "the six s3tables commands (and the test's notify command) are loaded")
+like(out, r"Checked 13 commands\.", "the twelve s3tables commands (and the test's notify command) are loaded")
 if rc != 0:
     print("# " + out[-3000:].replace("\n", "\n# "))
 
@@ -84,18 +84,18 @@ for m in re.finditer(r"define command\s*\{(.*?)\}", open(COMMANDS).read(), re.S)
     body = dict(re.findall(r"^\s*(\w+)\s+(.*?)\s*$", m.group(1), re.M))
     commands[body["command_name"]] = body["command_line"]
 PLUGINS = ["check_s3tables_expiration", "check_s3tables_maintenance", "check_s3tables_replication"]
-is_(sorted(commands), sorted(PLUGINS + [p + "_keys" for p in PLUGINS]),
-    "s3tables-commands.cfg defines a key-less and a _keys command per plugin")
+is_(sorted(commands), sorted(p + scope + keys for p in PLUGINS for scope in ("", "_all_tables") for keys in ("", "_keys")),
+    "s3tables-commands.cfg defines a key-less and a _keys command per plugin, for one table and for every table")
 for name, line in sorted(commands.items()):
     ok(("$USER3$" in line and "$USER4$" in line) == name.endswith("_keys"),
        "%s: uses $USER3$/$USER4$ only if it is a _keys command" % name, line)
 
 
 
-def expand(check_command):
+def expand(check_command, bucket_arn=BUCKET_ARN):
     name, *args = check_command.split("!")
     line = commands[name]
-    macros = {"USER1": PLUGINDIR, "USER3": ACCESS_KEY, "USER4": SECRET_KEY, "_HOSTS3TABLES_BUCKET_ARN": BUCKET_ARN}
+    macros = {"USER1": PLUGINDIR, "USER3": ACCESS_KEY, "USER4": SECRET_KEY, "_HOSTS3TABLES_BUCKET_ARN": bucket_arn}
     macros.update(("ARG%d" % (i + 1), a) for i, a in enumerate(args))
     return re.sub(r"\$([A-Z0-9_]+)\$", lambda m: macros.get(m.group(1), ""), line)
 
@@ -107,14 +107,14 @@ credfile = write("aws-credentials", "[default]\naws_access_key_id = %s\naws_secr
 sim = Simulator(["--credentials", "%s:%s" % PROFILE_KEY])
 
 
-def nagios_run(check_command, env_extra=None):
+def nagios_run(check_command, env_extra=None, bucket_arn=BUCKET_ARN):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     # Loopback only: no instance metadata service, no profile unless the case gives one.
     env.update(HOME="/nonexistent", AWS_ENDPOINT_URL_S3TABLES=sim.url, AWS_CA_BUNDLE=sim.ca,
                AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE="/nonexistent",
                AWS_SHARED_CREDENTIALS_FILE="/nonexistent")
     env.update(env_extra or {})
-    p = subprocess.run(["/bin/sh", "-c", expand(check_command)], stdout=subprocess.PIPE,
+    p = subprocess.run(["/bin/sh", "-c", expand(check_command, bucket_arn)], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, env=env, timeout=30)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
@@ -145,6 +145,20 @@ for check_command, want_rc, want_first in CASES:
         is_(rc, want_rc, "%s: exit %d" % (cc, want_rc))
         ok(out.startswith(want_first), "%s: %s" % (cc, want_first), out + err)
         is_(akids_seen(sim, before), [(key_id, "ok")], "%s: one request, signed with %s" % (cc, key_id))
+
+# The bucket-wide commands: every table of the simulator's fleet-mixed bucket in one run.
+FLEET = "arn:aws:s3tables:us-east-1:111122223333:bucket/fleet-mixed"
+for variant, key_id, env_extra in (("_keys", ACCESS_KEY, None),
+                                   ("", PROFILE_KEY[0], {"AWS_SHARED_CREDENTIALS_FILE": credfile})):
+    cc = "check_s3tables_maintenance_all_tables" + variant + "!--include '^sales[.]' -t 20"
+    before = len(sim.requests())
+    rc, out, err = nagios_run(cc, env_extra, bucket_arn=FLEET)
+    is_(rc, 2, "%s: exit 2 (sales.customers' compaction failed)" % cc)
+    ok(out.startswith("S3TABLES MAINTENANCE CRITICAL - 1 of 6 tables critical (sales.customers: "), "%s: the fleet summary" % cc,
+       out + err)
+    seen = akids_seen(sim, before)
+    ok(len(seen) == 9 and set(seen) == {(key_id, "ok")},
+       "%s: 3 listing pages and 6 status requests, all signed with %s" % (cc, key_id), "seen: %r" % seen)
 
 # The keys live in the plugin's environment only, never in its argv.
 line = expand("check_s3tables_replication_keys!x!")
