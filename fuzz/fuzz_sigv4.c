@@ -5,7 +5,8 @@
  * method, path, query, headers ("Name: value" lines), region, body.
  * The secret key is FZ_SECRET, the session token FZ_TOKEN.
  * Properties: signing is deterministic (a second signing gives the same canonical
- * request, string to sign and Authorization); the canonical request is
+ * request, string to sign and Authorization, and so does signing with a sigv4_key_cache,
+ * fresh and reused); the canonical request is
  *   METHOD \n URI \n QUERY \n (name:value \n)* \n SIGNED-HEADERS \n PAYLOAD-HASH
  * with a URI of unreserved characters, '/' and %XX (s3tables mode), a query of
  * name=value pairs in that alphabet sorted by name then value, header names lower
@@ -218,6 +219,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_ASSERT(strcmp(r.canonical_request, r2.canonical_request) == 0 && strcmp(r.string_to_sign, r2.string_to_sign) == 0 &&
 		  strcmp(r.authorization, r2.authorization) == 0 && strcmp(r.signature, r2.signature) == 0,
 		  "signing is not deterministic");
+	sigv4_result_free(&r2);
+	/* A cached signing key (derived on the first use, reused on the second) signs the same. */
+	struct sigv4_key_cache kc = {0};
+	par.key_cache = &kc;
+	for (int pass = 0; pass < 2; pass++) {
+		FZ_ASSERT(sigv4_sign(&req, &cr, &par, &r2, err2, sizeof err2) == 0, "signing with a key cache fails: %s", err2);
+		FZ_ASSERT(strcmp(r.authorization, r2.authorization) == 0, "the key cache changes the signature (pass %d)", pass);
+		sigv4_result_free(&r2);
+	}
+	sigv4_key_cache_clear(&kc);
+	par.key_cache = NULL;
 	FZ_ASSERT(strcmp(r.amz_date, "20251201T000000Z") == 0, "amz_date \"%s\"", r.amz_date);
 	check_canonical(&r, f[1].s, s3, token, sha, f[6].s, f[6].n);
 
@@ -240,7 +252,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_check_no_secret(r.authorization, "the Authorization header");
 	FZ_ASSERT(!fz_contains(r.authorization, FZ_TOKEN, sizeof FZ_TOKEN - 1), "the Authorization holds the token");
 	sigv4_result_free(&r);
-	sigv4_result_free(&r2);
 	fz_fields_free(f, 7);
 	return 0;
 }

@@ -7,7 +7,8 @@
 # HARNESS: names such as fuzz_range (default: every fuzz/fuzz_*.c but fuzz_common).
 # Environment: FUZZ_CC (default clang; must support -fsanitize=fuzzer),
 # S3T_FUZZ_BUILD (default build-fuzz/ in the source tree), FUZZ_ARGS (more
-# libFuzzer options, e.g. "-jobs=2 -workers=2" or "-dict=...").
+# libFuzzer options, e.g. "-jobs=2 -workers=2" or "-dict=..."). Two runs at the
+# same time need two S3T_FUZZ_BUILD directories (each rebuilds what it runs).
 #
 # The harnesses and the lib/ sources are built with
 # -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all. Each harness
@@ -92,7 +93,7 @@ for h in $harnesses; do
 	[ -f "$top/fuzz/$h.c" ] || continue
 	echo "$cc $cflags -fsanitize=fuzzer $incs $pkgc $top/fuzz/$h.c $build/libfuzz.a $pkgl -lm -o $build/bin/$h >$build/logs/$h.build 2>&1"
 done >"$build/link.cmds"
-rm -f "$build"/bin/*
+for h in $harnesses; do rm -f "$build/bin/$h"; done
 xargs -P 2 -I CMD sh -c CMD <"$build/link.cmds"
 
 passed=0 failed=0
