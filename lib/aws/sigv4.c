@@ -17,7 +17,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <pthread.h>
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 
@@ -130,14 +130,44 @@ char *sigv4_uri_encode(const char *in, int encode_slash)
 	return strbuf_take(&b);
 }
 
+/*
+ * SHA-256, fetched from OpenSSL's default provider once per process: an implicit fetch on
+ * every digest (EVP_sha256() in EVP_Digest, HMAC()) costs more than hashing a request. The
+ * algorithm object is immutable and shared by every thread; NULL means the fetch failed.
+ */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256(void)
+{
+	pthread_once(&sha256_once, fetch_sha256);
+	return sha256_md;
+}
+
+/* SHA-256 of the concatenation of up to two buffers. */
+static int sha256_two(const void *a, size_t alen, const void *b, size_t blen, unsigned char out[32])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int n = 0;
+	int ok = ctx && sha256() && EVP_DigestInit_ex(ctx, sha256(), NULL) == 1 &&
+		 EVP_DigestUpdate(ctx, a, alen) == 1 && (!blen || EVP_DigestUpdate(ctx, b, blen) == 1) &&
+		 EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == 32;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
 void sigv4_hex_sha256(const void *data, size_t len, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[32];
 	static const unsigned char empty = 0;
 	if (!data)
 		data = &empty; /* only valid with len == 0 */
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
+	if (sha256_two(data, len, NULL, 0, md) != 0) {
 		out[0] = '\0';
 		return;
 	}
@@ -335,14 +365,31 @@ static int add_hdr(struct hdr *h, size_t *n, const char *name, const char *value
 
 /* ---- signing ------------------------------------------------------------ */
 
+/* HMAC-SHA256 (RFC 2104) over the once-fetched SHA-256. */
 static int hmac256(const void *key, size_t keylen, const void *data, size_t len, unsigned char out[32])
 {
-	unsigned int outlen = 0;
-	if (keylen > INT_MAX)
-		return -1;
-	if (!HMAC(EVP_sha256(), key, (int)keylen, data, len, out, &outlen) || outlen != 32)
-		return -1;
-	return 0;
+	unsigned char k[64], ipad[64], opad[64], inner[32];
+	int rc = -1;
+	memset(k, 0, sizeof(k));
+	if (keylen > sizeof(k)) {
+		if (sha256_two(key, keylen, NULL, 0, k) != 0)
+			goto out;
+	} else {
+		memcpy(k, key, keylen);
+	}
+	for (size_t i = 0; i < sizeof(k); i++) {
+		ipad[i] = k[i] ^ 0x36;
+		opad[i] = k[i] ^ 0x5c;
+	}
+	if (sha256_two(ipad, sizeof(ipad), data, len, inner) == 0 &&
+	    sha256_two(opad, sizeof(opad), inner, sizeof(inner), out) == 0)
+		rc = 0;
+out:
+	OPENSSL_cleanse(k, sizeof(k));
+	OPENSSL_cleanse(ipad, sizeof(ipad));
+	OPENSSL_cleanse(opad, sizeof(opad));
+	OPENSSL_cleanse(inner, sizeof(inner));
+	return rc;
 }
 
 static int validate(const struct sigv4_request *req, const struct sigv4_credentials *creds,
