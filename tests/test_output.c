@@ -1,5 +1,6 @@
 /* test_output.c - the plugin result object, perfdata, sanitizer, exit paths. */
 #include "output.h"
+#include "range.h"
 #include "tap.h"
 
 #include <locale.h>
@@ -349,6 +350,17 @@ static void test_labels_and_validation(void)
 	is_int(output_perf_i64(o, "x", 1, NULL, NULL, "5 | x=1", NULL, NULL), -1, "crit with '|' refused");
 	is_int(output_perf_i64(o, "x", 1, NULL, "1e3", NULL, NULL, NULL), -1, "warn with exponent refused");
 	is_int(output_perf_i64(o, "x", 1, NULL, "@10:20", "~:30", NULL, NULL), 0, "ranges accepted");
+	{
+		/* What range_format() makes of "-w 5e239": 240 digits; the metric must not vanish. */
+		struct range big;
+		char rerr[128], rtext[2 * OUTPUT_DOUBLE_BUFSZ + 4];
+		range_parse("5e239", RANGE_PLAIN, &big, rerr, sizeof rerr);
+		range_format(&big, rtext, sizeof rtext);
+		struct output *o2 = output_new("T");
+		is_int(output_perf_i64(o2, "huge_threshold", 1, NULL, rtext, NULL, NULL, NULL), 0,
+		       "a 240-digit threshold from range_format() is accepted (%zu bytes)", strlen(rtext));
+		output_free(o2);
+	}
 	is_int(output_perf_i64(o, "x", 1, "", "", "", NULL, NULL), 0, "empty strings = none");
 	is_str(render(o), "S3TABLES T OK | x=1;@10:20;~:30; x=1;;;\n", "only valid items rendered");
 	output_free(o);

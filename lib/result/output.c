@@ -419,7 +419,8 @@ static bool valid_range(const char *r)
 {
 	if (!r)
 		return true;
-	if (strlen(r) > 64)
+	/* range_format() writes two plain decimals of up to OUTPUT_DOUBLE_BUFSZ each ("-w 5e239"). */
+	if (strlen(r) > 2 * OUTPUT_DOUBLE_BUFSZ + 2)
 		return false;
 	return strspn(r, "0123456789.:~@+-") == strlen(r);
 }
