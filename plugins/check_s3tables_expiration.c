@@ -12,18 +12,10 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
-#include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
+#include "eval_expiration.h"
 #include "plugin.h"
-#include "timestamp.h"
 
 enum {
 	OPT_FAILED_STATE = 1000,
@@ -37,14 +29,6 @@ enum {
 	OPT_CRITICAL_FILES,
 	OPT_WARNING_BYTES,
 	OPT_CRITICAL_BYTES,
-};
-
-/* The last run's metrics, in the order they are reported. */
-enum { M_RECORDS, M_FILES, M_BYTES, NMETRICS };
-
-struct settings {
-	enum mp_state failed_state, disabled_state, not_yet_run_state, not_supported_state, not_found_state;
-	struct thresholds metric[NMETRICS];
 };
 
 static const struct plugin_option options[] = {
@@ -82,57 +66,63 @@ static int set_range(struct thresholds *t, int critical, const char *arg, enum r
 
 static int handle(void *ctx, int key, const char *arg, char *err, size_t errsz)
 {
-	struct settings *s = ctx;
+	struct expiration_settings *s = ctx;
 	switch (key) {
-	case OPT_FAILED_STATE: return options_parse_state(arg, &s->failed_state, err, errsz);
-	case OPT_DISABLED_STATE: return options_parse_state(arg, &s->disabled_state, err, errsz);
-	case OPT_NOT_YET_RUN_STATE: return options_parse_state(arg, &s->not_yet_run_state, err, errsz);
-	case OPT_NOT_SUPPORTED_STATE: return options_parse_state(arg, &s->not_supported_state, err, errsz);
-	case OPT_NOT_FOUND_STATE: return options_parse_state(arg, &s->not_found_state, err, errsz);
-	case OPT_WARNING_RECORDS: return set_range(&s->metric[M_RECORDS], 0, arg, RANGE_PLAIN, err, errsz);
-	case OPT_CRITICAL_RECORDS: return set_range(&s->metric[M_RECORDS], 1, arg, RANGE_PLAIN, err, errsz);
-	case OPT_WARNING_FILES: return set_range(&s->metric[M_FILES], 0, arg, RANGE_PLAIN, err, errsz);
-	case OPT_CRITICAL_FILES: return set_range(&s->metric[M_FILES], 1, arg, RANGE_PLAIN, err, errsz);
-	case OPT_WARNING_BYTES: return set_range(&s->metric[M_BYTES], 0, arg, RANGE_BYTES, err, errsz);
-	case OPT_CRITICAL_BYTES: return set_range(&s->metric[M_BYTES], 1, arg, RANGE_BYTES, err, errsz);
+	case OPT_FAILED_STATE: return options_parse_state(arg, &s->jobs.failed, err, errsz);
+	case OPT_DISABLED_STATE:
+		s->disabled_state_set = 1;
+		return options_parse_state(arg, &s->jobs.disabled, err, errsz);
+	case OPT_NOT_YET_RUN_STATE: return options_parse_state(arg, &s->jobs.not_yet_run, err, errsz);
+	case OPT_NOT_SUPPORTED_STATE:
+		s->not_supported_state_set = 1;
+		return options_parse_state(arg, &s->not_supported_state, err, errsz);
+	case OPT_NOT_FOUND_STATE:
+		s->not_found_state_set = 1;
+		return options_parse_state(arg, &s->not_found_state, err, errsz);
+	case OPT_WARNING_RECORDS: return set_range(&s->metric[EXP_RECORDS], 0, arg, RANGE_PLAIN, err, errsz);
+	case OPT_CRITICAL_RECORDS: return set_range(&s->metric[EXP_RECORDS], 1, arg, RANGE_PLAIN, err, errsz);
+	case OPT_WARNING_FILES: return set_range(&s->metric[EXP_FILES], 0, arg, RANGE_PLAIN, err, errsz);
+	case OPT_CRITICAL_FILES: return set_range(&s->metric[EXP_FILES], 1, arg, RANGE_PLAIN, err, errsz);
+	case OPT_WARNING_BYTES: return set_range(&s->metric[EXP_BYTES], 0, arg, RANGE_BYTES, err, errsz);
+	case OPT_CRITICAL_BYTES: return set_range(&s->metric[EXP_BYTES], 1, arg, RANGE_BYTES, err, errsz);
 	}
 	return -1;
 }
 
-/* "100 MiB", "1.5 GiB", "512 B": 1024-based, one decimal, integer arithmetic only. */
-static void bytes_format(int64_t v, char *buf, size_t sz)
+/* One table: GetTableRecordExpirationJobStatus, then the evaluator. */
+static struct result *check_table(const struct aws_client *c, const struct table_ref *t, const void *settings,
+				  const struct check_env *env)
 {
-	static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-	if (v < 1024) {
-		snprintf(buf, sz, "%" PRId64 " B", v);
-		return;
+	const struct expiration_settings *s = settings;
+	static const char op[] = "GetTableRecordExpirationJobStatus";
+	struct s3t_expiration_status st;
+	struct aws_result res;
+	struct result *out;
+	int rc = s3t_get_expiration_status(c, t->table_arn, &st, &res);
+	check_answered(env, op, &res);
+	if (rc == AWS_OK) {
+		out = eval_expiration(&st, s, check_now(env, &res));
+	} else if (rc == AWS_API_ERROR &&
+		   (strcmp(res.error.code, "MethodNotAllowedException") == 0 || res.http_status == 405)) {
+		char desc[1400];
+		aws_error_describe(&res.error, desc, sizeof desc);
+		out = eval_expiration_unsupported(desc, s);
+	} else {
+		out = check_failure(op, rc, &res, s->not_found_state, "table not found or record expiration not configured",
+				    NULL, env);
 	}
-	uint64_t u = (uint64_t)v, div = 1024;
-	size_t i = 0;
-	while (i + 1 < sizeof unit / sizeof unit[0] && u / div >= 1024) {
-		div *= 1024;
-		i++;
-	}
-	uint64_t whole = u / div, tenth = (u % div) * 10 / div; /* (u % div) * 10 < 2^64 */
-	if (tenth)
-		snprintf(buf, sz, "%" PRIu64 ".%" PRIu64 " %s", whole, tenth, unit[i]);
-	else
-		snprintf(buf, sz, "%" PRIu64 " %s", whole, unit[i]);
+	s3t_expiration_status_free(&st);
+	aws_result_free(&res);
+	return out;
 }
 
-static void time_format(double t, char *buf, size_t sz)
-{
-	time_t tt = (time_t)floor(t);
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, sz, "%Y-%m-%d %H:%M:%S UTC", &tm))
-		snprintf(buf, sz, "?");
-}
+/* In a fleet run (--all-tables), the worst of these over all tables. */
+static const struct fleet_metric fleet_metrics[] = {{"age", 0, "age_max"}};
 
 int main(int argc, char **argv)
 {
-	struct settings s = {.failed_state = STATE_CRITICAL, .disabled_state = STATE_WARNING,
-			     .not_yet_run_state = STATE_OK, .not_supported_state = STATE_UNKNOWN,
-			     .not_found_state = STATE_CRITICAL};
+	struct expiration_settings s;
+	expiration_settings_init(&s);
 	const struct plugin_info info = {
 		.program = "check_s3tables_expiration",
 		.check_name = "EXPIRATION",
@@ -159,6 +149,9 @@ int main(int argc, char **argv)
 			 "Perfdata: age (seconds, with the -w/-c thresholds), deleted_records,\n"
 			 "deleted_data_files (counts) and removed_bytes (B), each with its thresholds;\n"
 			 "values AWS does not report are left out, not reported as 0.\n\n"
+			 "With --all-tables, record expiration not supported (405) or Disabled counts as\n"
+			 "not applicable unless --not-supported-state or --disabled-state is given; the\n"
+			 "fleet's oldest last run is age_max.\n\n"
 			 "IAM permission needed: s3tables:GetTableRecordExpirationJobStatus (and\n"
 			 "s3tables:GetTable when the table is given by bucket, namespace and name).\n\n"
 			 "Example:\n"
@@ -167,160 +160,10 @@ int main(int argc, char **argv)
 	};
 	struct plugin_run r;
 	plugin_start(&r, &info, argc, argv);
-	char *table_arn = plugin_table_arn(&r, s.not_found_state);
-
-	struct s3t_expiration_status st;
-	struct aws_result res;
-	int rc = s3t_get_expiration_status(&r.client, table_arn, &st, &res);
-	plugin_answered(&r, "GetTableRecordExpirationJobStatus", &res);
-	free(table_arn);
-	aws_result_free(&res);
-	if (rc == AWS_API_ERROR &&
-	    (strcmp(res.error.code, "MethodNotAllowedException") == 0 || res.http_status == 405)) {
-		char desc[1400];
-		s3t_expiration_status_free(&st);
-		aws_error_describe(&res.error, desc, sizeof desc);
-		output_raise(r.out, s.not_supported_state);
-		output_summary(r.out, "record expiration is not available for this kind of table "
-				      "(only for certain AWS-managed tables)");
-		output_line(r.out, "GetTableRecordExpirationJobStatus: %s", desc);
-		plugin_end(&r);
-	}
-	if (rc != AWS_OK) {
-		s3t_expiration_status_free(&st);
-		plugin_fail(&r, "GetTableRecordExpirationJobStatus", rc, &res, s.not_found_state,
-			    "table not found or record expiration not configured");
-	}
-
-	/* Age of the last run, whole seconds; a future time is clock skew and counts as 0. */
-	int has_age = st.has_last_run, future = 0;
-	double age = 0;
-	char agetxt[64] = "", when[64] = "";
-	if (has_age) {
-		age = floor(r.now - st.last_run + 0.5); /* whole seconds, as an operator reads them */
-		if (age < 0) {
-			future = 1;
-			age = 0;
-		}
-		duration_format(age, agetxt, sizeof agetxt);
-		if (future)
-			snprintf(agetxt, sizeof agetxt, "age 0 (last run time in the future; clock skew?)");
-		time_format(st.last_run, when, sizeof when);
-	}
-	int age_limits = r.opts.age.has_warning || r.opts.age.has_critical;
-
-	/* The job status. */
-	const char *status = st.status;
-	const char *fmsg = st.failure_message ? st.failure_message : "no failure message";
-	enum mp_state state;
-	char summary[1200] = "";
-	if (strcasecmp(status, "Successful") == 0) {
-		if (has_age) {
-			state = thresholds_check_double(&r.opts.age, age);
-			output_append(summary, sizeof summary, future ? "last run successful, %s" : "last run successful %s ago", agetxt);
-		} else if (age_limits) {
-			state = STATE_UNKNOWN;
-			output_append(summary, sizeof summary, "last run successful, but no last run time reported");
-		} else {
-			state = STATE_OK;
-			output_append(summary, sizeof summary, "last run successful");
-		}
-	} else if (strcasecmp(status, "Failed") == 0) {
-		state = s.failed_state;
-		if (has_age)
-			output_append(summary, sizeof summary, future ? "last run failed, %s: %s" : "last run failed %s ago: %s", agetxt, fmsg);
-		else
-			output_append(summary, sizeof summary, "last run failed: %s", fmsg);
-	} else if (strcasecmp(status, "Disabled") == 0) {
-		state = s.disabled_state;
-		output_append(summary, sizeof summary, "record expiration is disabled");
-	} else if (strcasecmp(status, "NotYetRun") == 0) {
-		state = s.not_yet_run_state;
-		output_append(summary, sizeof summary, "record expiration has not run yet");
-	} else {
-		state = STATE_UNKNOWN;
-		output_append(summary, sizeof summary, "unknown record expiration job status '%.40s'", status);
-	}
-	output_raise(r.out, state);
-
-	/* The last run's metrics. */
-	static const char *const mname[NMETRICS] = {"deleted records", "deleted data files", "removed bytes"};
-	static const char *const mlabel[NMETRICS] = {"deleted_records", "deleted_data_files", "removed_bytes"};
-	static const char *const mfield[NMETRICS] = {"deletedRecords", "deletedDataFiles", "removedFilesSize"};
-	const int mhas[NMETRICS] = {st.has_deleted_records, st.has_deleted_data_files, st.has_removed_files_size};
-	const int64_t mval[NMETRICS] = {st.deleted_records, st.deleted_data_files, st.removed_files_size};
-	enum mp_state mstate[NMETRICS];
-	char mtext[NMETRICS][64];
-	int alerts = 0;
-	for (int i = 0; i < NMETRICS; i++) {
-		mstate[i] = STATE_OK;
-		mtext[i][0] = 0;
-		if (!mhas[i])
-			continue;
-		if (i == M_BYTES)
-			bytes_format(mval[i], mtext[i], sizeof mtext[i]);
-		else
-			snprintf(mtext[i], sizeof mtext[i], "%" PRId64, mval[i]);
-		mstate[i] = thresholds_check_i64(&s.metric[i], mval[i]);
-		if (mstate[i] != STATE_OK) {
-			output_raise(r.out, mstate[i]);
-			output_append(summary, sizeof summary, "%s%s %s (%s)", alerts ? ", " : "; ", mname[i], mtext[i],
-			       state_name(mstate[i]));
-			alerts++;
-		}
-	}
-	if (!alerts && (mhas[M_RECORDS] || mhas[M_FILES] || mhas[M_BYTES])) {
-		int k = 0;
-		output_append(summary, sizeof summary, ": ");
-		if (mhas[M_RECORDS])
-			output_append(summary, sizeof summary, "%s%s records deleted", k++ ? ", " : "", mtext[M_RECORDS]);
-		if (mhas[M_FILES])
-			output_append(summary, sizeof summary, "%s%s data files deleted", k++ ? ", " : "", mtext[M_FILES]);
-		if (mhas[M_BYTES])
-			output_append(summary, sizeof summary, "%s%s removed", k++ ? ", " : "", mtext[M_BYTES]);
-	}
-	output_summary(r.out, "%s", summary);
-
-	/* Long output: the status, the last run, each metric, the failure message. */
-	output_line(r.out, "[%s] status: %s", state_name(state), status);
-	if (has_age)
-		output_line(r.out, future ? "last run: %s, %s" : "last run: %s, %s ago", when, agetxt);
-	else
-		output_line(r.out, "last run: none reported");
-	int judged_status = strcasecmp(status, "Successful") == 0 || strcasecmp(status, "Failed") == 0;
-	if (!st.has_metrics && judged_status)
-		output_line(r.out, "metrics: none reported");
-	for (int i = 0; i < NMETRICS; i++) {
-		const struct thresholds *t = &s.metric[i];
-		if (mhas[i] && i == M_BYTES)
-			output_line(r.out, "[%s] %s (%s): %" PRId64 " (%s)", state_name(mstate[i]), mname[i], mfield[i],
-				    mval[i], mtext[i]);
-		else if (mhas[i])
-			output_line(r.out, "[%s] %s (%s): %s", state_name(mstate[i]), mname[i], mfield[i], mtext[i]);
-		else if (t->has_warning || t->has_critical)
-			output_line(r.out, "%s (%s): not reported, so its thresholds were not checked", mname[i], mfield[i]);
-		else if (st.has_metrics)
-			output_line(r.out, "%s (%s): not reported", mname[i], mfield[i]);
-	}
-	if (st.failure_message)
-		output_line(r.out, "failure message: %s", st.failure_message);
-
-	/* Perfdata: whole seconds for the age; exact int64 for the metrics. */
-	char w[128], c[128];
-	const int64_t zero = 0;
-	if (has_age)
-		output_perf_i64(r.out, "age", (int64_t)age, "s",
-				plugin_range_text(&r.opts.age.warning, r.opts.age.has_warning, w, sizeof w),
-				plugin_range_text(&r.opts.age.critical, r.opts.age.has_critical, c, sizeof c), &zero, NULL);
-	for (int i = 0; i < NMETRICS; i++) {
-		if (!mhas[i])
-			continue;
-		const struct thresholds *t = &s.metric[i];
-		output_perf_i64(r.out, mlabel[i], mval[i], i == M_BYTES ? "B" : "",
-				plugin_range_text(&t->warning, t->has_warning, w, sizeof w),
-				plugin_range_text(&t->critical, t->has_critical, c, sizeof c), &zero, NULL);
-	}
-
-	s3t_expiration_status_free(&st);
-	plugin_end(&r);
+	s.age = r.opts.age;
+	const struct check_def check = {.check_name = info.check_name, .needs = CHECK_NEEDS_ARN,
+					.check_table = check_table, .settings = &s,
+					.not_found_state = &s.not_found_state,
+					.fleet_metrics = fleet_metrics, .nfleet_metrics = 1};
+	plugin_check(&r, &check);
 }

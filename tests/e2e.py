@@ -164,11 +164,13 @@ class Simulator:
         self.ca = os.path.join(self.dir, "ca.pem")
         self.capath = os.path.join(self.dir, "capath")
         self.log = os.path.join(self.dir, "requests.log")
+        self.counters_file = os.path.join(self.dir, "counters.json")
         port_file = os.path.join(self.dir, "port")
         self.proc = subprocess.Popen(
             [sys.executable, SIM, "--cert", os.path.join(self.dir, "server.pem"),
              "--key", os.path.join(self.dir, "server.key"), "--port", "0",
              "--port-file", port_file, "--log", self.log, "--lifetime", "900",
+             "--counters", self.counters_file,
              "--credentials", "%s:%s" % (ACCESS_KEY, SECRET_KEY),
              "--credentials", "ASIATEMPEXAMPLE:tempsecretEXAMPLEKEY0123456789abcdefghij:" + SESSION_TOKEN]
             + list(extra_args),
@@ -190,6 +192,14 @@ class Simulator:
                 self.proc.wait(5)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+    def counters(self):
+        """The simulator's running totals (tests/sim/README.md, "Counters"): requests,
+        operations {op: n}, statuses, connections, tls_handshakes, max_in_flight,
+        max_in_flight_by_bucket, throttled. Take one before and one after a run and
+        subtract."""
+        with open(self.counters_file) as f:
+            return json.load(f)
 
     def requests(self, needle=None):
         """Logged requests, optionally only those whose path or query contains needle."""

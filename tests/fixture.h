@@ -6,15 +6,22 @@
  * with TAP) and waits up to wait_seconds for a positive port number in
  * port_file. It returns the port and leaves the child's pid in *pid, or -1
  * when the child exits first or never answers (the child, if still running,
- * is the caller's to stop: *pid stays set). Header-only, static functions.
+ * is the caller's to stop: *pid stays set). fixture_stop() ends it (SIGTERM,
+ * then waits) and sets *pid to -1. fixture_rmtree() removes a temporary
+ * folder and everything in it. fixture_in_path() says whether a program is on
+ * $PATH. Header-only, static functions.
  */
 #ifndef S3T_FIXTURE_H
 #define S3T_FIXTURE_H
 
 #include <fcntl.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <string.h>
 #include <unistd.h>
 
 static int fixture_spawn(char *const argv[], const char *port_file, double wait_seconds, pid_t *pid)
@@ -48,6 +55,53 @@ static int fixture_spawn(char *const argv[], const char *port_file, double wait_
 		usleep(50000);
 	}
 	return -1;
+}
+
+static void fixture_stop(pid_t *pid) __attribute__((unused));
+static void fixture_stop(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGTERM);
+		waitpid(*pid, NULL, 0);
+		*pid = -1;
+	}
+}
+
+static void fixture_rmtree(const char *dir) __attribute__((unused));
+static void fixture_rmtree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4096];
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (unlink(path) != 0)
+			fixture_rmtree(path); /* a folder */
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static int fixture_in_path(const char *prog) __attribute__((unused));
+static int fixture_in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	if (!path)
+		return 0;
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, prog);
+		if (access(buf, X_OK) == 0)
+			return 1;
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return 0;
 }
 
 #endif

@@ -140,23 +140,19 @@ class Server(http.server.ThreadingHTTPServer):
         pass
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dir", required=True)
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--lifetime", type=float, default=120.0)
-    a = ap.parse_args()
-
-    crt, key = make_certs(a.dir)
+def serve_tls(handler, cert_dir, port_file, lifetime, server_cls=None):
+    """Serve handler over TLS on 127.0.0.1 (an ephemeral port, written to port_file atomically)
+    until SIGTERM, the parent going away or lifetime seconds. Also used by batch_fixture.py."""
+    crt, key = make_certs(cert_dir)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(crt, key)
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = (server_cls or Server)(("127.0.0.1", 0), handler)
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
 
-    tmp = a.port_file + ".tmp"
+    tmp = port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % srv.server_address[1])
-    os.rename(tmp, a.port_file)
+    os.rename(tmp, port_file)
 
     parent = os.getppid()
     start = time.monotonic()
@@ -164,12 +160,21 @@ def main():
     def watchdog():
         while True:
             time.sleep(0.5)
-            if os.getppid() != parent or time.monotonic() - start > a.lifetime:
+            if os.getppid() != parent or time.monotonic() - start > lifetime:
                 os._exit(0)
 
     threading.Thread(target=watchdog, daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     srv.serve_forever()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--lifetime", type=float, default=120.0)
+    a = ap.parse_args()
+    serve_tls(Handler, a.dir, a.port_file, a.lifetime)
 
 
 if __name__ == "__main__":

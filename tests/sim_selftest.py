@@ -208,11 +208,16 @@ def sign(method, host, path, params, akid=AKID, secret=SECRET, region="us-east-1
 
 
 class Live:
-    def __init__(self, port, cafile, log):
+    def __init__(self, port, cafile, log, counters=None):
         self.port = port
         self.host = "127.0.0.1:%d" % port
         self.ctx = ssl.create_default_context(cafile=cafile)
         self.log = log
+        self.counters_file = counters
+
+    def counters(self):
+        with open(self.counters_file) as f:
+            return json.load(f)
 
     def get(self, path, params=(), signed=True, timeout=10, **kw):
         query = "&".join("%s=%s" % (q(k), q(v)) for k, v in params)
@@ -272,8 +277,10 @@ def part_live(tmp):
     ok(any(n.endswith(".0") for n in os.listdir(capath)), "capath holds a hashed CA link")
 
     log = os.path.join(tmp, "sim.log")
+    counters = os.path.join(tmp, "counters.json")
     p, port = start_sim(["--cert", os.path.join(cadir, "server.pem"),
                          "--key", os.path.join(cadir, "server.key"), "--log", log,
+                         "--counters", counters, "--slow-seconds", "0.5",
                          "--lifetime", "60", "--stall-seconds", "20",
                          "--credentials", "%s:%s" % (AKID, SECRET),
                          "--credentials", "%s:%s:%s" % (TOK_AKID, TOK_SECRET, TOKEN)],
@@ -283,7 +290,9 @@ def part_live(tmp):
         p.kill()
         return
     try:
-        live_checks(Live(port, os.path.join(cadir, "ca.pem"), log))
+        live = Live(port, os.path.join(cadir, "ca.pem"), log, counters)
+        live_checks(live)
+        fleet_checks(live, load_sim())
     finally:
         t0 = time.monotonic()
         p.send_signal(signal.SIGTERM)
@@ -465,6 +474,243 @@ def live_checks(s):
     except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as e:
         st = "error:%s" % type(e).__name__
     ok(str(st).startswith("error"), "reset: connection closed without an answer (%s)" % st)
+
+
+# ------------------------------------------------------------------------------------------
+# Part 3: fleet buckets, listings with paging, configuration operations
+# ------------------------------------------------------------------------------------------
+
+def fleet_bucket(name):
+    return "arn:aws:s3tables:us-east-1:111122223333:bucket/" + name
+
+
+def list_all(s, op, barn=None, params=(), limit=None):
+    """Follows continuationToken; returns (items, pages, statuses, last_body)."""
+    path = {"ListTables": "/tables/%s", "ListNamespaces": "/namespaces/%s",
+            "ListTableBuckets": "/buckets"}[op]
+    if barn:
+        path = path % q(barn)
+    key = {"ListTables": "tables", "ListNamespaces": "namespaces",
+           "ListTableBuckets": "tableBuckets"}[op]
+    items, pages, statuses, tok = [], 0, [], None
+    while True:
+        prm = list(params) + ([("continuationToken", tok)] if tok else [])
+        if limit:
+            prm.append((limit[0], str(limit[1])))
+        st, h, b = s.get(path, prm)
+        statuses.append(st)
+        d = jbody(b)
+        if st != 200 or not isinstance(d, dict):
+            return items, pages, statuses, b
+        pages += 1
+        items.extend(d.get(key) or [])
+        tok = d.get("continuationToken")
+        if not tok or pages > 50:
+            return items, pages, statuses, d
+
+
+def fleet_checks(s, mod):
+    mixed = fleet_bucket("fleet-mixed")
+    want = sorted((t[0], t[1]) for t in mod.MIXED)
+    items, pages, sts, _ = list_all(s, "ListTables", mixed)
+    got = sorted((t["namespace"][0], t["name"]) for t in items)
+    ok(got == want and pages == 3 and set(sts) == {200},
+       "fleet-mixed: %d tables over %d pages of at most 7 (continuationToken followed)"
+       % (len(items), pages), (pages, sts, got))
+    req = {"namespace", "name", "type", "tableARN", "createdAt", "modifiedAt"}
+    ok(all(req <= set(t) and t["tableARN"] == mixed + "/table/%s-%s" % (t["namespace"][0],
+                                                                        t["name"])
+           and t["type"] in ("customer", "aws") for t in items),
+       "ListTables entries carry the model's required fields; ARN = bucket/table/NS-NAME")
+    ok([(t["namespace"][0], t["name"]) for t in items] != want,
+       "fleet-mixed is listed unsorted (a client must sort)")
+    items, pages, sts, _ = list_all(s, "ListTables", mixed, [("namespace", "ops")])
+    ok(sorted(t["name"] for t in items) == sorted(t[1] for t in mod.MIXED if t[0] == "ops")
+       and pages == 1, "namespace=ops filters on the server (%d tables)" % len(items))
+
+    st, h, b = s.get("/tables/%s" % q(mixed), [("maxTables", "2")])
+    d = jbody(b) or {}
+    tok = d.get("continuationToken")
+    ok(st == 200 and len(d.get("tables", [])) == 2 and tok, "maxTables=2: 2 tables and a token")
+    st, h, b = s.get("/tables/%s" % q(fleet_bucket("fleet-large")), [("continuationToken", tok)])
+    ok(st == 400 and h.get("x-amzn-ErrorType") == "BadRequestException",
+       "a token from another bucket: 400 BadRequestException", (st, b))
+    st, h, b = s.get("/tables/%s" % q(mixed), [("continuationToken", tok), ("namespace", "raw")])
+    ok(st == 400, "a token with another namespace filter: 400", (st, b))
+    st, _, _ = s.get("/tables/%s" % q(mixed), [("continuationToken", "garbage!")])
+    ok(st == 400, "an undecodable token: 400")
+    bad = [s.get("/tables/%s" % q(mixed), [("maxTables", v)])[0] for v in ("0", "1001", "x")]
+    ok(bad == [400, 400, 400], "maxTables 0, 1001, x: 400 (the model allows 1..1000)", bad)
+
+    large = fleet_bucket("fleet-large")
+    items, pages, sts, _ = list_all(s, "ListTables", large, limit=("maxTables", 1000))
+    names = [t["name"] for t in items]
+    ok(len(items) == 1200 and len(set(names)) == 1200 and pages == 2,
+       "fleet-large: 1200 distinct tables in 2 pages with maxTables=1000", (len(items), pages))
+    ok(sum(1 for n in names if int(n[4:]) % 100 == 7) == 12,
+       "fleet-large: 12 tables (index %% 100 == 7) with failing scenarios")
+    st, h, b = s.get("/tables/%s" % q(large))
+    d = jbody(b) or {}
+    ok(st == 200 and len(d.get("tables", [])) == 100 and d.get("continuationToken"),
+       "without maxTables: a page of 100 and a token")
+
+    st, h, b = s.get("/tables/%s" % q(fleet_bucket("fleet-empty")))
+    ok(st == 200 and jbody(b) == {"tables": []}, "fleet-empty: tables [] and no token", b)
+    st, h, b = s.get("/tables/%s" % q(fleet_bucket("no-such-bucket")))
+    ok(st == 404 and h.get("x-amzn-ErrorType") == "NotFoundException",
+       "unknown bucket: 404 NotFoundException")
+    st, h, b = s.get("/tables/%s" % q(fleet_bucket("list-forbidden")))
+    ok(st == 403 and h.get("x-amzn-ErrorType") == "ForbiddenException",
+       "list-forbidden: ListTables 403 ForbiddenException")
+    got = [s.get("/tables/%s" % q(fleet_bucket("list-throttle-then-ok")))[0] for _ in range(3)]
+    ok(got == [429, 429, 200], "list-throttle-then-ok: 429, 429, 200", got)
+    items, pages, sts, _ = list_all(s, "ListTables", fleet_bucket("sim-bucket"))
+    ok(sorted(t["name"] for t in items) == ["ok", "ok__2"] and
+       items[0]["tableARN"].endswith("/sim-bucket/table/" + items[0]["name"]),
+       "sim-bucket lists ok and ok__2 (their ids select single-table scenarios)", items)
+    items, pages, sts, last = list_all(s, "ListTables", fleet_bucket("fleet-badpage"))
+    ok(len(items) == 5 and sts == [200, 200] and jbody(last) is None,
+       "fleet-badpage: page 1 good, page 2 malformed JSON", (len(items), sts))
+
+    items, pages, sts, _ = list_all(s, "ListNamespaces", mixed)
+    ok([n["namespace"][0] for n in items] == ["ops", "raw", "sales"] and pages == 2 and
+       all({"namespace", "createdAt", "createdBy", "ownerAccountId"} <= set(n) for n in items),
+       "ListNamespaces fleet-mixed: ops, raw, sales over 2 pages", (items, pages))
+    items, pages, sts, _ = list_all(s, "ListTableBuckets")
+    ok([b["name"] for b in items] == ["fleet-empty", "fleet-large", "fleet-mixed",
+                                      "sim-bucket"] and pages == 2 and
+       all({"arn", "name", "ownerAccountId", "createdAt"} <= set(b) for b in items),
+       "ListTableBuckets: 4 buckets over 2 pages", ([b["name"] for b in items], pages))
+
+    # status and configuration operations on fleet tables
+    def tarn(ns, name, bucket="fleet-mixed"):
+        return fleet_bucket(bucket) + "/table/%s-%s" % (ns, name)
+    st, h, b = s.get("/replication-status", [("tableArn", tarn("sales", "customers"))])
+    d = jbody(b) or {}
+    ok(st == 200 and [x["replicationStatus"] for x in d.get("destinations", [])] ==
+       ["completed", "completed", "failed"], "sales.customers: repl_failed", (st, b[:200]))
+    st, h, b = s.get("/replication-status", [("tableArn", tarn("ops", "locked"))])
+    ok(st == 403 and h.get("x-amzn-ErrorType") == "ForbiddenException", "ops.locked: 403")
+    st, h, b = s.get("/table-record-expiration-job-status", [("tableArn", tarn("ops", "garbled"))])
+    ok(st == 200 and jbody(b) is None, "ops.garbled: malformed body")
+    st, h, b = s.get("/replication-status", [("tableArn", tarn("raw", "views"))])
+    ok(st == 404, "raw.views: replication 404 (not configured)")
+    st, h, b = s.get("/table-record-expiration-job-status", [("tableArn", tarn("sales", "orders"))])
+    ok(st == 405, "sales.orders: expiration 405 (customer table)")
+    st, h, b = s.get("/table-record-expiration-job-status", [("tableArn", tarn("ops", "inventory"))])
+    ok(st == 200 and (jbody(b) or {}).get("status") == "Disabled", "ops.inventory: Disabled")
+    st, h, b = s.get("/tables/%s/raw/clicks/maintenance-job-status" % q(mixed))
+    d = jbody(b) or {}
+    ok(st == 200 and d.get("tableARN") == tarn("raw", "clicks") and
+       d["status"]["icebergSnapshotManagement"] == {"status": "Disabled"},
+       "raw.clicks by name: maintenance with snapshot management Disabled", (st, b[:200]))
+    st, h, b = s.get("/replication-status", [("tableArn", tarn("sales", "nope"))])
+    ok(st == 404, "a table that fleet-mixed does not have: 404")
+    got = [s.get("/replication-status", [("tableArn", tarn("ops", "flaky"))])[0]
+           for _ in range(6)]
+    ok(got == [429, 429, 200, 429, 429, 200], "ops.flaky: 429, 429, 200 again on every run", got)
+    st, h, b = s.get("/get-table", [("tableArn", tarn("raw", "orders"))])
+    d = jbody(b) or {}
+    ok(st == 200 and d.get("name") == "orders" and d.get("namespace") == ["raw"],
+       "GetTable of a fleet table: its real namespace and name", (st, b[:200]))
+
+    st, h, b = s.get("/table-replication", [("tableArn", tarn("sales", "orders"))])
+    d = jbody(b) or {}
+    conf = d.get("configuration") or {}
+    ok(st == 200 and d.get("versionToken") and conf.get("role", "").startswith("arn:aws:iam::")
+       and len(conf.get("rules", [])) == 1 and
+       [x["destinationTableBucketARN"].rsplit("/", 1)[1]
+        for x in conf["rules"][0]["destinations"]] == ["dr-a", "dr-b", "dr-c"],
+       "GetTableReplication sales.orders: role, 1 rule, dr-a/b/c", (st, b[:300]))
+    sts = [s.get("/table-replication", [("tableArn", tarn(*t))])[0]
+           for t in (("raw", "views"), ("raw", "sessions"), ("ops", "locked"))]
+    ok(sts == [404, 404, 403], "GetTableReplication: 404 not configured / no destinations, "
+       "403 for ops.locked", sts)
+    res = {}
+    for t in (("raw", "events_01"), ("ops", "inventory"), ("sales", "orders")):
+        st, h, b = s.get("/table-record-expiration", [("tableArn", tarn(*t))])
+        res[t[1]] = (st, jbody(b))
+    ok(res["events_01"] == (200, {"configuration": {"status": "enabled",
+                                                    "settings": {"days": 30}}}) and
+       res["inventory"] == (200, {"configuration": {"status": "disabled"}}) and
+       res["orders"][0] == 405, "GetTableRecordExpirationConfiguration: enabled / disabled / "
+       "405", res)
+    st, h, b = s.get("/tables/%s/raw/clicks/maintenance" % q(mixed))
+    d = jbody(b) or {}
+    c = d.get("configuration") or {}
+    ok(st == 200 and d.get("tableARN") == tarn("raw", "clicks") and
+       c.get("icebergCompaction", {}).get("status") == "enabled" and
+       c.get("icebergSnapshotManagement", {}).get("status") == "disabled",
+       "GetTableMaintenanceConfiguration raw.clicks: compaction enabled, snapshots disabled",
+       (st, b[:300]))
+    st, h, b = s.get("/table-replication", [("tableArn", table_arn("repl_pending_5m"))])
+    ok(st == 200 and len(jbody(b)["configuration"]["rules"][0]["destinations"]) == 3,
+       "GetTableReplication on a single-table scenario (sim-bucket) follows it")
+    st, h, b = s.get("/table-replication", [("tableArn", table_arn("wrong_types"))])
+    ok(st == 200 and isinstance((jbody(b) or {}).get("versionToken"), int),
+       "wrong_types applies to the configuration operations")
+
+    # concurrency: fleet-throttle refuses more than 2 in flight; fleet-slow is slow
+    before = s.counters()
+    results = []
+
+    def hit(i):
+        st, h, b = s.get("/replication-status", [("tableArn", tarn("ns_t", "t_%02d" % i,
+                                                                   "fleet-throttle"))])
+        results.append((st, h.get("x-amzn-ErrorType")))
+    threads = [threading.Thread(target=hit, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    codes = sorted(st for st, _ in results)
+    ok(len(results) == 8 and codes.count(200) >= 2 and
+       all(st == 200 or (st, e) in ((429, "TooManyRequestsException"), (503, "SlowDown"))
+           for st, e in results) and codes[-1] in (429, 503),
+       "fleet-throttle: 8 at once -> some 429/503 throttled, at least 2 answered", results)
+    after = s.counters()
+    ok(after["throttled"] - before["throttled"] == len([r for r in results if r[0] != 200]) and
+       after["max_in_flight_by_bucket"].get("fleet-throttle", 0) >= 3,
+       "counters: throttled answers and in-flight peak for fleet-throttle",
+       (before["throttled"], after["throttled"], after["max_in_flight_by_bucket"]))
+    seq = [s.get("/replication-status", [("tableArn", tarn("ns_t", "t_%02d" % i,
+                                                           "fleet-throttle"))])[0]
+           for i in range(3)]
+    ok(seq == [200, 200, 200], "fleet-throttle one at a time: never throttled", seq)
+    t0 = time.monotonic()
+    st, h, b = s.get("/replication-status", [("tableArn", tarn("ns_s", "s_00", "fleet-slow"))])
+    el = time.monotonic() - t0
+    ok(st == 200 and el >= 0.45, "fleet-slow: a status answer after --slow-seconds (%.2f s)" % el)
+    t0 = time.monotonic()
+    st, h, b = s.get("/tables/%s" % q(fleet_bucket("fleet-slow")))
+    ok(st == 200 and len(jbody(b)["tables"]) == 20 and time.monotonic() - t0 < 0.45,
+       "fleet-slow: its listing is fast (20 tables)")
+
+    # counters: requests per operation and TLS handshakes
+    before = s.counters()
+    c = http.client.HTTPSConnection("127.0.0.1", s.port, context=s.ctx, timeout=10)
+    for i in range(5):
+        pth = "/tables/%s" % q(mixed)
+        c.request("GET", pth, headers=sign("GET", s.host, pth, []))
+        r = c.getresponse()
+        r.read()
+    c.close()
+    after = s.counters()
+    ok(after["tls_handshakes"] - before["tls_handshakes"] == 1 and
+       after["operations"].get("ListTables", 0) - before["operations"].get("ListTables", 0) == 5
+       and after["requests"] - before["requests"] == 5,
+       "counters: 5 ListTables on one keep-alive connection = 1 TLS handshake",
+       (before, after))
+    ents = s.log_entries()
+    ok(after["requests"] == len(ents) and
+       sum(after["operations"].values()) == len(ents) and
+       after["tls_handshakes"] >= len({e["conn"] for e in ents}),
+       "counters agree with the request log (%d requests)" % len(ents))
+    fe = [e for e in ents if e.get("table") == "raw.clicks"]
+    ok(fe and all(e["bucket"] == "fleet-mixed" and e["scenario"] in ("repl_pending_2h",
+                                                                     "maint_disabled")
+                  and isinstance(e["in_flight"], int) for e in fe),
+       "log lines name bucket, table, scenario and in_flight", fe[:1])
 
 
 def main():

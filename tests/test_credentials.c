@@ -6,9 +6,14 @@
  * AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN with the
  * legacy AWS_SECURITY_TOKEN as fallback. No error may ever contain a secret.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "credentials.h"
+#include "http.h"
+#include "trace.h"
 #include "tap.h"
 
 #define KEY_ID "AKIDEXAMPLE1234567890"
@@ -239,6 +244,32 @@ int main(void)
 		   "100000-byte secret and token copied whole");
 		creds_free(&c);
 		free(big);
+	}
+	/* -v: a cache directory that is refused is reported once, not once per cached source. */
+	{
+		char dir[] = "/tmp/test_credentials.XXXXXX";
+		char err[512], *line = NULL;
+		size_t cap = 0;
+		struct creds c;
+		int said = 0;
+		ok(mkdtemp(dir) != NULL && chmod(dir, 0755) == 0, "a 0755 cache directory");
+		env_clear();
+		env_set("AWS_EC2_METADATA_DISABLED", "true");
+		FILE *f = tmpfile();
+		struct trace tr = {.level = 1, .f = f};
+		struct http_client *http = http_client_new(NULL, err, sizeof err);
+		struct creds_context cc = {.getenv_fn = fake_getenv, .http = http, .cache_dir = dir, .trace = &tr};
+		int rc = creds_resolve(&cc, &c, err, sizeof err);
+		ok(rc == -1 && strstr(err, "no AWS credentials found"), "nothing configured: no credentials");
+		rewind(f);
+		while (getline(&line, &cap, f) > 0)
+			if (strstr(line, "not using the credential cache: ") && strstr(line, "mode 755"))
+				said++;
+		is_int(said, 1, "the refused cache directory is reported once for the four cached sources");
+		free(line);
+		fclose(f);
+		http_client_free(http);
+		rmdir(dir);
 	}
 	return tap_done();
 }

@@ -25,59 +25,9 @@
 #include "aws_error.h"
 #include "deadline.h"
 #include "http.h"
-#include "fixture.h"
+#include "trace.h"
+#include "tls_fixture.h"
 #include "tap.h"
-
-static pid_t fixture_pid = -1;
-static char tmpdir[] = "/tmp/s3t-http-XXXXXX";
-static int have_tmpdir;
-
-static int rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void cleanup(void)
-{
-	if (fixture_pid > 0) {
-		kill(fixture_pid, SIGTERM);
-		waitpid(fixture_pid, NULL, 0);
-		fixture_pid = -1;
-	}
-	if (have_tmpdir) {
-		nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-		have_tmpdir = 0;
-	}
-}
-
-static void on_signal(int sig)
-{
-	if (fixture_pid > 0)
-		kill(fixture_pid, SIGTERM);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static int in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-	if (!path)
-		return 0;
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, prog);
-		if (access(buf, X_OK) == 0)
-			return 1;
-		path += n;
-		if (*path == ':')
-			path++;
-	}
-	return 0;
-}
 
 static double now_s(void)
 {
@@ -89,15 +39,6 @@ static double now_s(void)
 static int contains(const char *hay, const char *needle)
 {
 	return hay && needle && strstr(hay, needle) != NULL;
-}
-
-/* Start the fixture; returns its port or -1 (up to 30 s: key generation can be slow on busy CI). */
-static int start_fixture(const char *script)
-{
-	char portfile[256];
-	snprintf(portfile, sizeof(portfile), "%s/port", tmpdir);
-	char *argv[] = {"python3", (char *)script, "--dir", tmpdir, "--port-file", portfile, NULL};
-	return fixture_spawn(argv, portfile, 30, &fixture_pid);
 }
 
 static int closed_port(void)
@@ -136,7 +77,9 @@ static char *read_file(const char *path)
 
 static struct http_client *client(const char *ca_file, const char *ca_path, int verbose, size_t max_body)
 {
-	struct http_options o = { .ca_file = ca_file, .ca_path = ca_path, .verbose = verbose, .max_body = max_body };
+	static struct trace tr; /* outlives the client */
+	tr = (struct trace){ .level = verbose, .f = stderr };
+	struct http_options o = { .ca_file = ca_file, .ca_path = ca_path, .trace = &tr, .max_body = max_body };
 	char err[256];
 	struct http_client *c = http_client_new(&o, err, sizeof(err));
 	if (!c)
@@ -173,27 +116,15 @@ int main(void)
 	snprintf(script, sizeof(script), "%s/tests/http_fixture.py", srcdir);
 	if (access(script, R_OK) != 0)
 		snprintf(script, sizeof(script), "%s/http_fixture.py", srcdir);
-	if (!in_path("python3") || !in_path("openssl")) {
+	if (!fixture_in_path("python3") || !fixture_in_path("openssl")) {
 		printf("1..0 # SKIP python3 or openssl not found\n");
 		return 0;
 	}
-	if (!mkdtemp(tmpdir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+	port = tls_fixture_start(script);
+	if (port < 0)
 		return 1;
-	}
-	have_tmpdir = 1;
-	atexit(cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
-
-	port = start_fixture(script);
-	if (port < 0) {
-		printf("Bail out! could not start %s\n", script);
-		return 1;
-	}
-	snprintf(ca, sizeof(ca), "%s/ca.pem", tmpdir);
-	snprintf(capath, sizeof(capath), "%s/capath", tmpdir);
+	snprintf(ca, sizeof(ca), "%s/ca.pem", tls_fixture_dir);
+	snprintf(capath, sizeof(capath), "%s/capath", tls_fixture_dir);
 	snprintf(base, sizeof(base), "https://127.0.0.1:%d", port);
 	snprintf(hostport, sizeof(hostport), "127.0.0.1:%d", port);
 	unsetenv("AWS_CA_BUNDLE");
@@ -360,7 +291,7 @@ int main(void)
 			 sig);
 		snprintf(tokh, sizeof(tokh), "X-Amz-Security-Token: %s", tok);
 		const char *hdrs[] = { auth, tokh, "X-Amz-Date: 20260101T000000Z", NULL };
-		snprintf(tracefile, sizeof(tracefile), "%s/trace.txt", tmpdir);
+		snprintf(tracefile, sizeof(tracefile), "%s/trace.txt", tls_fixture_dir);
 		snprintf(url, sizeof(url), "%s/ok?X-Amz-Signature=cafebabe1234&a=b", base);
 
 		c = client(ca, NULL, 3, 0);
@@ -406,7 +337,7 @@ int main(void)
 		ok(all, "http_is_retryable_result: only CONNECT and PROTOCOL");
 	}
 
-	cleanup();
-	ok(fixture_pid == -1, "fixture stopped");
+	tls_fixture_cleanup();
+	ok(tls_fixture_pid == -1, "fixture stopped");
 	return tap_done();
 }

@@ -97,5 +97,23 @@ int main(void)
 	ok(near(retry_sleep_within(-3.0, 2.0), 0.0), "negative backoff sleeps 0");
 	ok(retry_sleep_within(NAN, 2.0) == 0.0, "NaN backoff sleeps 0");
 	ok(retry_sleep_within(1.0, NAN) < 0, "NaN remaining: give up");
+
+	/* what slows a whole batch run down: 429, 503 and the throttling codes, nothing else */
+	ok(retry_is_throttling(429, NULL) && retry_is_throttling(503, NULL), "429 and 503 are throttling");
+	ok(retry_is_throttling(400, "SlowDown") && retry_is_throttling(500, "TooManyRequestsException"),
+	   "a throttling code is throttling whatever the status");
+	ok(!retry_is_throttling(500, "InternalServerErrorException") && !retry_is_throttling(502, NULL) &&
+		   !retry_is_throttling(504, NULL) && !retry_is_throttling(200, NULL),
+	   "500, 502, 504 and 200 are not");
+	ok(!retry_is_throttling(408, "RequestTimeout"), "RequestTimeout is transient, not throttling");
+
+	/* the standard-mode retry quota: 5 per retry, 10 after a timeout */
+	is_int(retry_quota_cost("InternalServerErrorException", RETRY_TRANSPORT_NONE), 5, "a retried 500 costs 5");
+	is_int(retry_quota_cost("TooManyRequestsException", RETRY_TRANSPORT_NONE), 5, "a retried throttle costs 5");
+	is_int(retry_quota_cost(NULL, RETRY_TRANSPORT_NONE), 5, "a retried bare 503 costs 5");
+	is_int(retry_quota_cost("RequestTimeout", RETRY_TRANSPORT_NONE), 10, "a retried RequestTimeout costs 10");
+	is_int(retry_quota_cost("RequestTimeoutException", RETRY_TRANSPORT_NONE), 10,
+	       "a retried RequestTimeoutException costs 10");
+	is_int(retry_quota_cost(NULL, RETRY_TRANSPORT_TRANSIENT), 10, "a retry after no response at all costs 10");
 	return tap_done();
 }

@@ -552,11 +552,370 @@ static void test_table(void)
 	tbl_rejects("{\"name\":\"n\",\"tableARN\":\"a\",\"namespace\":[\"s\"]", "truncated", "truncated");
 }
 
+/* ---- listings and configurations ------------------------------------------ */
+
+/* parse(body) must fail with a reason containing needle and leave the struct zeroed. */
+#define REJECTS(parse, type, body, needle, why)                                                  \
+	do {                                                                                      \
+		type v_;                                                                          \
+		char e_[512] = "";                                                                \
+		memset(&v_, 0x5a, sizeof v_);                                                     \
+		int rc_ = parse((body), strlen(body), &v_, e_, sizeof e_);                         \
+		if (!ok(rc_ == -1 && strstr(e_, (needle)) && all_zero(&v_, sizeof v_), "%s: %s rejected: %s", \
+			#parse, (why), e_))                                                        \
+			printf("#   rc %d, wanted reason containing '%s'\n", rc_, (needle));         \
+	} while (0)
+
+#define BUCKET "arn:aws:s3tables:us-east-1:111122223333:bucket/sim-fleet"
+#define TSUM(ns, name, extra)                                                                     \
+	"{\"namespace\":[\"" ns "\"],\"name\":\"" name "\",\"type\":\"customer\",\"tableARN\":\"" BUCKET \
+	"/table/" name "\",\"createdAt\":\"2015-08-30T12:36:00Z\",\"modifiedAt\":\"2015-08-30T14:36:00.5+02:00\"" extra "}"
+
+static void test_table_list(void)
+{
+	struct s3t_table_list l;
+	char err[512] = "";
+	const char *page =
+		"{\"tables\":[" TSUM("sales", "orders", ",\"namespaceId\":\"ns-1\",\"tableBucketId\":\"tb-1\","
+		"\"managedByService\":\"replication.s3tables.amazonaws.com\",\"futureField\":[1]") ","
+		"{\"namespace\":[\"raw\"],\"name\":\"clicks\",\"type\":\"aws\",\"tableARN\":\"" BUCKET "/table/clicks\","
+		"\"createdAt\":\"2015-08-30T12:36:00.000Z\",\"modifiedAt\":\"2015-08-30T12:36:00+00:00\"}],"
+		"\"continuationToken\":\"eyJvZmZzZXQiOiAyfQ==\"}";
+	int rc = s3t_parse_table_list(page, strlen(page), &l, err, sizeof err);
+	ok(rc == 0, "ListTables: a model page parses (%s)", rc ? err : "");
+	is_int(l.ntables, 2, "two tables");
+	is_str(l.continuation_token, "eyJvZmZzZXQiOiAyfQ==", "continuationToken kept verbatim");
+	if (rc == 0 && l.ntables == 2) {
+		struct s3t_table_summary *a = &l.tables[0], *b = &l.tables[1];
+		is_str(a->namespace_name, "sales", "tables[0].namespace[0]");
+		is_str(a->name, "orders", "tables[0].name");
+		is_str(a->table_arn, BUCKET "/table/orders", "tables[0].tableARN");
+		is_str(a->type, "customer", "tables[0].type");
+		is_str(a->namespace_id, "ns-1", "tables[0].namespaceId");
+		is_str(a->table_bucket_id, "tb-1", "tables[0].tableBucketId");
+		is_str(a->managed_by_service, "replication.s3tables.amazonaws.com", "tables[0].managedByService");
+		ok(a->has_created_at && a->created_at == TS, "tables[0].createdAt");
+		ok(a->has_modified_at && a->modified_at == TS + 0.5, "tables[0].modifiedAt with offset: %.3f",
+		   a->modified_at);
+		is_str(b->type, "aws", "tables[1].type aws");
+		ok(!b->namespace_id && !b->table_bucket_id && !b->managed_by_service, "absent optional fields are NULL");
+	}
+	s3t_table_list_free(&l);
+	ok(all_zero(&l, sizeof l), "s3t_table_list_free zeroes the struct");
+	s3t_table_list_free(&l);
+	s3t_table_list_free(NULL);
+
+	const char *last = "{\"tables\":[" TSUM("s", "t", "") "]}";
+	rc = s3t_parse_table_list(last, strlen(last), &l, err, sizeof err);
+	ok(rc == 0 && l.ntables == 1 && !l.continuation_token, "last page: no continuationToken -> NULL");
+	s3t_table_list_free(&l);
+	const char *emptytok = "{\"tables\":[],\"continuationToken\":\"\"}";
+	rc = s3t_parse_table_list(emptytok, strlen(emptytok), &l, err, sizeof err);
+	ok(rc == 0 && l.ntables == 0 && !l.continuation_token, "empty page, empty token: the end");
+	s3t_table_list_free(&l);
+	const char *nulltok = "{\"tables\":[],\"continuationToken\":null}";
+	rc = s3t_parse_table_list(nulltok, strlen(nulltok), &l, err, sizeof err);
+	ok(rc == 0 && !l.continuation_token, "null continuationToken: the end");
+	s3t_table_list_free(&l);
+
+	REJECTS(s3t_parse_table_list, struct s3t_table_list, "{}", "tables: required field missing", "no tables");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list, "{\"tables\":{}}", "tables: expected an array, got object",
+		"tables an object");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list, "{\"tables\":[" TSUM("s", "t", "") ",\"x\"]}",
+		"tables[1]: expected an object, got string", "an entry that is a string");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[" TSUM("s", "t", "") "," TSUM("s", "u", ",\"name\":5") "]}",
+		"tables[1].", "a bad second entry (the first one is freed)");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[{\"namespace\":[\"s\"],\"name\":7,\"type\":\"customer\",\"tableARN\":\"a\","
+		"\"createdAt\":\"2015-08-30T12:36:00Z\",\"modifiedAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tables[0].name: expected a string, got number", "name a number");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[{\"namespace\":\"s\",\"name\":\"t\",\"type\":\"customer\",\"tableARN\":\"a\","
+		"\"createdAt\":\"2015-08-30T12:36:00Z\",\"modifiedAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tables[0].namespace: expected an array, got string", "namespace a string");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[{\"namespace\":[],\"name\":\"t\",\"type\":\"customer\",\"tableARN\":\"a\","
+		"\"createdAt\":\"2015-08-30T12:36:00Z\",\"modifiedAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tables[0].namespace: empty list", "namespace empty");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[{\"namespace\":[\"s\"],\"name\":\"t\",\"tableARN\":\"a\","
+		"\"createdAt\":\"2015-08-30T12:36:00Z\",\"modifiedAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tables[0].type: required field missing", "type missing");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[{\"namespace\":[\"s\"],\"name\":\"t\",\"type\":\"customer\","
+		"\"createdAt\":\"2015-08-30T12:36:00Z\",\"modifiedAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tables[0].tableARN: required field missing", "tableARN missing");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[{\"namespace\":[\"s\"],\"name\":\"t\",\"type\":\"customer\",\"tableARN\":\"a\","
+		"\"createdAt\":1440938160,\"modifiedAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tables[0].createdAt: expected a string, got number", "createdAt epoch number");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[{\"namespace\":[\"s\"],\"name\":\"t\",\"type\":\"customer\",\"tableARN\":\"a\","
+		"\"createdAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tables[0].modifiedAt: required field missing", "modifiedAt missing");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[{\"namespace\":[\"s\"],\"name\":\"t\",\"type\":\"customer\",\"tableARN\":\"a\","
+		"\"createdAt\":\"yesterday\",\"modifiedAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tables[0].createdAt: 'yesterday' is not a timestamp", "createdAt not a timestamp");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list, "{\"tables\":[],\"continuationToken\":5}",
+		"continuationToken: expected a string, got number", "token a number");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list,
+		"{\"tables\":[" TSUM("s", "t", ",\"namespaceId\":{}") "]}",
+		"tables[0].namespaceId: expected a string, got object", "namespaceId an object");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list, "[]", "expected an object", "an array body");
+	REJECTS(s3t_parse_table_list, struct s3t_table_list, "{\"tables\":[", "truncated", "truncated body");
+}
+
+static void test_bucket_list(void)
+{
+	struct s3t_bucket_list l;
+	char err[512] = "";
+	const char *page =
+		"{\"tableBuckets\":[{\"arn\":\"" BUCKET "\",\"name\":\"sim-fleet\",\"ownerAccountId\":\"111122223333\","
+		"\"createdAt\":\"2015-08-30T12:36:00Z\",\"tableBucketId\":\"tb-1\",\"type\":\"customer\"},"
+		"{\"arn\":\"arn:aws:s3tables:us-east-1:111122223333:bucket/aws-s3\",\"name\":\"aws-s3\","
+		"\"ownerAccountId\":\"111122223333\",\"createdAt\":\"2015-08-30T12:36:00.000+00:00\"}],"
+		"\"continuationToken\":\"next\"}";
+	int rc = s3t_parse_bucket_list(page, strlen(page), &l, err, sizeof err);
+	ok(rc == 0, "ListTableBuckets: a model page parses (%s)", rc ? err : "");
+	is_int(l.nbuckets, 2, "two buckets");
+	is_str(l.continuation_token, "next", "continuationToken");
+	if (rc == 0 && l.nbuckets == 2) {
+		is_str(l.buckets[0].arn, BUCKET, "tableBuckets[0].arn");
+		is_str(l.buckets[0].name, "sim-fleet", "tableBuckets[0].name");
+		is_str(l.buckets[0].owner_account_id, "111122223333", "tableBuckets[0].ownerAccountId");
+		is_str(l.buckets[0].type, "customer", "tableBuckets[0].type");
+		is_str(l.buckets[0].table_bucket_id, "tb-1", "tableBuckets[0].tableBucketId");
+		ok(l.buckets[0].has_created_at && l.buckets[0].created_at == TS, "tableBuckets[0].createdAt");
+		ok(!l.buckets[1].type && !l.buckets[1].table_bucket_id, "optional type/tableBucketId absent: NULL");
+	}
+	s3t_bucket_list_free(&l);
+	ok(all_zero(&l, sizeof l), "s3t_bucket_list_free zeroes the struct");
+
+	REJECTS(s3t_parse_bucket_list, struct s3t_bucket_list, "{\"buckets\":[]}", "tableBuckets: required field missing",
+		"no tableBuckets");
+	REJECTS(s3t_parse_bucket_list, struct s3t_bucket_list,
+		"{\"tableBuckets\":[{\"arn\":\"a\",\"name\":\"n\",\"createdAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tableBuckets[0].ownerAccountId: required field missing", "ownerAccountId missing");
+	REJECTS(s3t_parse_bucket_list, struct s3t_bucket_list,
+		"{\"tableBuckets\":[{\"arn\":\"a\",\"name\":\"n\",\"ownerAccountId\":111122223333,"
+		"\"createdAt\":\"2015-08-30T12:36:00Z\"}]}",
+		"tableBuckets[0].ownerAccountId: expected a string, got number", "ownerAccountId a number");
+	REJECTS(s3t_parse_bucket_list, struct s3t_bucket_list,
+		"{\"tableBuckets\":[{\"arn\":\"a\",\"name\":\"n\",\"ownerAccountId\":\"1\"}]}",
+		"tableBuckets[0].createdAt: required field missing", "createdAt missing");
+	REJECTS(s3t_parse_bucket_list, struct s3t_bucket_list,
+		"{\"tableBuckets\":[{\"arn\":\"a\",\"name\":\"n\",\"ownerAccountId\":\"1\","
+		"\"createdAt\":\"2015-08-30T12:36:00Z\",\"type\":[\"aws\"]}]}",
+		"tableBuckets[0].type: expected a string, got array", "type an array");
+	REJECTS(s3t_parse_bucket_list, struct s3t_bucket_list, "{\"tableBuckets\":[null]}",
+		"tableBuckets[0]: expected an object, got null", "a null entry");
+}
+
+static void test_namespace_list(void)
+{
+	struct s3t_namespace_list l;
+	char err[512] = "";
+	const char *page =
+		"{\"namespaces\":[{\"namespace\":[\"sales\"],\"createdAt\":\"2015-08-30T12:36:00Z\","
+		"\"createdBy\":\"111122223333\",\"ownerAccountId\":\"111122223333\",\"namespaceId\":\"ns-1\","
+		"\"tableBucketId\":\"tb-1\"}]}";
+	int rc = s3t_parse_namespace_list(page, strlen(page), &l, err, sizeof err);
+	ok(rc == 0 && l.nnamespaces == 1 && !l.continuation_token, "ListNamespaces: a model page parses (%s)",
+	   rc ? err : "");
+	if (rc == 0 && l.nnamespaces == 1) {
+		is_str(l.namespaces[0].name, "sales", "namespaces[0].namespace[0]");
+		is_str(l.namespaces[0].created_by, "111122223333", "namespaces[0].createdBy");
+		is_str(l.namespaces[0].namespace_id, "ns-1", "namespaces[0].namespaceId");
+		ok(l.namespaces[0].created_at == TS, "namespaces[0].createdAt");
+	}
+	s3t_namespace_list_free(&l);
+	REJECTS(s3t_parse_namespace_list, struct s3t_namespace_list,
+		"{\"namespaces\":[{\"namespace\":[\"s\"],\"createdAt\":\"2015-08-30T12:36:00Z\",\"ownerAccountId\":\"1\"}]}",
+		"namespaces[0].createdBy: required field missing", "createdBy missing");
+	REJECTS(s3t_parse_namespace_list, struct s3t_namespace_list, "{\"namespaces\":\"sales\"}",
+		"namespaces: expected an array, got string", "namespaces a string");
+}
+
+#define REPL_CONF(rules) "{\"versionToken\":\"vt-1\",\"configuration\":{\"role\":" \
+	"\"arn:aws:iam::111122223333:role/s3tables-replication\",\"rules\":" rules "}}"
+
+static void test_replication_config(void)
+{
+	struct s3t_replication_config r;
+	char err[512] = "";
+	const char *body = REPL_CONF("[{\"destinations\":[{\"destinationTableBucketARN\":\"" ARN_B1 "\"},"
+				     "{\"destinationTableBucketARN\":\"" ARN_B2 "\"}]}]");
+	int rc = s3t_parse_replication_config(body, strlen(body), &r, err, sizeof err);
+	ok(rc == 0, "GetTableReplication: the model's response parses (%s)", rc ? err : "");
+	is_str(r.version_token, "vt-1", "versionToken");
+	is_str(r.role, "arn:aws:iam::111122223333:role/s3tables-replication", "configuration.role");
+	is_int(r.nrules, 1, "one rule");
+	is_int(r.ndestinations, 2, "two destinations");
+	if (rc == 0 && r.ndestinations == 2) {
+		is_str(r.destination_bucket_arns[0], ARN_B1, "rules[0].destinations[0].destinationTableBucketARN");
+		is_str(r.destination_bucket_arns[1], ARN_B2, "rules[0].destinations[1].destinationTableBucketARN");
+	}
+	s3t_replication_config_free(&r);
+	ok(all_zero(&r, sizeof r), "s3t_replication_config_free zeroes the struct");
+
+	body = REPL_CONF("[{\"destinations\":[{\"destinationTableBucketARN\":\"" ARN_B1 "\"}]},"
+			 "{\"destinations\":[{\"destinationTableBucketArn\":\"" ARN_B2 "\"}]}]");
+	rc = s3t_parse_replication_config(body, strlen(body), &r, err, sizeof err);
+	ok(rc == 0 && r.nrules == 2 && r.ndestinations == 2 && !strcmp(r.destination_bucket_arns[1], ARN_B2),
+	   "two rules flattened; the ...Arn spelling accepted (%s)", rc ? err : "");
+	s3t_replication_config_free(&r);
+
+	REJECTS(s3t_parse_replication_config, struct s3t_replication_config,
+		"{\"configuration\":{\"role\":\"r\",\"rules\":[]}}", "versionToken: required field missing",
+		"versionToken missing");
+	REJECTS(s3t_parse_replication_config, struct s3t_replication_config, "{\"versionToken\":\"v\"}",
+		"configuration: required field missing", "configuration missing");
+	REJECTS(s3t_parse_replication_config, struct s3t_replication_config,
+		"{\"versionToken\":\"v\",\"configuration\":{\"rules\":[]}}", "configuration.role: required field missing",
+		"role missing");
+	REJECTS(s3t_parse_replication_config, struct s3t_replication_config,
+		"{\"versionToken\":\"v\",\"configuration\":{\"role\":\"r\",\"rules\":{}}}",
+		"configuration.rules: expected an array, got object", "rules an object");
+	REJECTS(s3t_parse_replication_config, struct s3t_replication_config, REPL_CONF("[{}]"),
+		"configuration.rules[0].destinations: required field missing", "a rule without destinations");
+	REJECTS(s3t_parse_replication_config, struct s3t_replication_config,
+		REPL_CONF("[{\"destinations\":[{\"destinationTableBucketARN\":\"" ARN_B1 "\"},{}]}]"),
+		"configuration.rules[0].destinations[1].destinationTableBucketARN: required field missing",
+		"a destination without its bucket (the first one is freed)");
+	REJECTS(s3t_parse_replication_config, struct s3t_replication_config,
+		REPL_CONF("[{\"destinations\":[{\"destinationTableBucketARN\":42}]}]"),
+		"configuration.rules[0].destinations[0].destinationTableBucketARN: expected a string, got number",
+		"a destination bucket that is a number");
+	REJECTS(s3t_parse_replication_config, struct s3t_replication_config, REPL_CONF("[\"x\"]"),
+		"configuration.rules[0]: expected an object, got string", "a rule that is a string");
+	REJECTS(s3t_parse_replication_config, struct s3t_replication_config,
+		"{\"versionToken\":7,\"configuration\":{}}", "versionToken: expected a string, got number",
+		"versionToken a number");
+}
+
+static void test_expiration_config(void)
+{
+	struct s3t_expiration_config e;
+	char err[512] = "";
+	const char *body = "{\"configuration\":{\"status\":\"enabled\",\"settings\":{\"days\":30}}}";
+	int rc = s3t_parse_expiration_config(body, strlen(body), &e, err, sizeof err);
+	ok(rc == 0 && e.status && !strcmp(e.status, "enabled") && e.has_days && e.days == 30,
+	   "GetTableRecordExpirationConfiguration: enabled, 30 days (%s)", rc ? err : "");
+	s3t_expiration_config_free(&e);
+	ok(all_zero(&e, sizeof e), "s3t_expiration_config_free zeroes the struct");
+	body = "{\"configuration\":{\"status\":\"disabled\"}}";
+	rc = s3t_parse_expiration_config(body, strlen(body), &e, err, sizeof err);
+	ok(rc == 0 && !strcmp(e.status, "disabled") && !e.has_days, "disabled without settings");
+	s3t_expiration_config_free(&e);
+	body = "{\"configuration\":{\"settings\":{}}}";
+	rc = s3t_parse_expiration_config(body, strlen(body), &e, err, sizeof err);
+	ok(rc == 0 && !e.status && !e.has_days, "no status, no days: both absent");
+	s3t_expiration_config_free(&e);
+	body = "{\"configuration\":{\"status\":\"enabled\",\"settings\":{\"days\":2147483647}}}";
+	rc = s3t_parse_expiration_config(body, strlen(body), &e, err, sizeof err);
+	ok(rc == 0 && e.days == 2147483647, "days at the model's maximum");
+	s3t_expiration_config_free(&e);
+
+	REJECTS(s3t_parse_expiration_config, struct s3t_expiration_config, "{\"status\":\"enabled\"}",
+		"configuration: required field missing", "configuration missing");
+	REJECTS(s3t_parse_expiration_config, struct s3t_expiration_config, "{\"configuration\":\"enabled\"}",
+		"configuration: expected an object, got string", "configuration a string");
+	REJECTS(s3t_parse_expiration_config, struct s3t_expiration_config, "{\"configuration\":{\"status\":true}}",
+		"configuration.status: expected a string, got boolean", "status a boolean");
+	REJECTS(s3t_parse_expiration_config, struct s3t_expiration_config,
+		"{\"configuration\":{\"settings\":{\"days\":\"30\"}}}",
+		"configuration.settings.days: expected an integer, got string", "days a string");
+	REJECTS(s3t_parse_expiration_config, struct s3t_expiration_config,
+		"{\"configuration\":{\"settings\":{\"days\":1.5}}}",
+		"configuration.settings.days: expected an integer, got number", "days fractional");
+	REJECTS(s3t_parse_expiration_config, struct s3t_expiration_config,
+		"{\"configuration\":{\"settings\":{\"days\":0}}}", "configuration.settings.days: 0 is outside 1..",
+		"days 0");
+	REJECTS(s3t_parse_expiration_config, struct s3t_expiration_config,
+		"{\"configuration\":{\"settings\":{\"days\":2147483648}}}",
+		"configuration.settings.days: 2147483648 is outside", "days above the int32 range");
+	REJECTS(s3t_parse_expiration_config, struct s3t_expiration_config,
+		"{\"configuration\":{\"settings\":[]}}", "configuration.settings: expected an object, got array",
+		"settings an array");
+}
+
+static void test_maintenance_config(void)
+{
+	struct s3t_maintenance_config m;
+	char err[512] = "";
+	const char *body =
+		"{\"tableARN\":\"" ARN_T "\",\"configuration\":{"
+		"\"icebergCompaction\":{\"status\":\"enabled\",\"settings\":{\"icebergCompaction\":"
+		"{\"targetFileSizeMB\":512,\"strategy\":\"binpack\"}}},"
+		"\"icebergSnapshotManagement\":{\"status\":\"disabled\",\"settings\":{\"icebergSnapshotManagement\":"
+		"{\"minSnapshotsToKeep\":1,\"maxSnapshotAgeHours\":120}}},"
+		"\"icebergFutureJob\":{\"status\":\"enabled\"}}}";
+	int rc = s3t_parse_maintenance_config(body, strlen(body), &m, err, sizeof err);
+	ok(rc == 0, "GetTableMaintenanceConfiguration: the model's response parses (%s)", rc ? err : "");
+	is_str(m.table_arn, ARN_T, "tableARN");
+	is_int(m.nsettings, 3, "three entries (an unknown key kept)");
+	if (rc == 0 && m.nsettings == 3) {
+		struct s3t_maintenance_setting *c = &m.settings[0], *s = &m.settings[1], *f = &m.settings[2];
+		is_str(c->type, "icebergCompaction", "entry 0 key");
+		is_str(c->status, "enabled", "icebergCompaction.status");
+		ok(c->has_target_file_size_mb && c->target_file_size_mb == 512, "targetFileSizeMB 512");
+		is_str(c->strategy, "binpack", "strategy");
+		is_str(s->type, "icebergSnapshotManagement", "entry 1 key");
+		is_str(s->status, "disabled", "icebergSnapshotManagement.status");
+		ok(s->has_min_snapshots_to_keep && s->min_snapshots_to_keep == 1 && s->has_max_snapshot_age_hours &&
+		   s->max_snapshot_age_hours == 120, "minSnapshotsToKeep 1, maxSnapshotAgeHours 120");
+		ok(!s->has_target_file_size_mb && !s->strategy, "no compaction settings on the snapshot entry");
+		is_str(f->type, "icebergFutureJob", "entry 2 key");
+	}
+	s3t_maintenance_config_free(&m);
+	ok(all_zero(&m, sizeof m), "s3t_maintenance_config_free zeroes the struct");
+	body = "{\"tableArn\":\"t\",\"configuration\":{}}";
+	rc = s3t_parse_maintenance_config(body, strlen(body), &m, err, sizeof err);
+	ok(rc == 0 && m.nsettings == 0 && !strcmp(m.table_arn, "t"), "empty configuration; tableArn spelling");
+	s3t_maintenance_config_free(&m);
+
+	REJECTS(s3t_parse_maintenance_config, struct s3t_maintenance_config, "{\"configuration\":{}}",
+		"tableARN: required field missing", "tableARN missing");
+	REJECTS(s3t_parse_maintenance_config, struct s3t_maintenance_config, "{\"tableARN\":\"t\"}",
+		"configuration: required field missing", "configuration missing");
+	REJECTS(s3t_parse_maintenance_config, struct s3t_maintenance_config,
+		"{\"tableARN\":\"t\",\"configuration\":[]}", "configuration: expected an object, got array",
+		"configuration an array");
+	REJECTS(s3t_parse_maintenance_config, struct s3t_maintenance_config,
+		"{\"tableARN\":\"t\",\"configuration\":{\"icebergCompaction\":\"enabled\"}}",
+		"configuration.icebergCompaction: expected an object, got string", "an entry that is a string");
+	REJECTS(s3t_parse_maintenance_config, struct s3t_maintenance_config,
+		"{\"tableARN\":\"t\",\"configuration\":{\"icebergCompaction\":{\"status\":1}}}",
+		"configuration.icebergCompaction.status: expected a string, got number", "status a number");
+	REJECTS(s3t_parse_maintenance_config, struct s3t_maintenance_config,
+		"{\"tableARN\":\"t\",\"configuration\":{\"icebergCompaction\":{\"settings\":{\"icebergCompaction\":"
+		"{\"targetFileSizeMB\":\"big\"}}}}}",
+		"configuration.icebergCompaction.settings.icebergCompaction.targetFileSizeMB: expected an integer",
+		"targetFileSizeMB a string");
+	REJECTS(s3t_parse_maintenance_config, struct s3t_maintenance_config,
+		"{\"tableARN\":\"t\",\"configuration\":{\"a\":{\"status\":\"enabled\"},\"icebergSnapshotManagement\":"
+		"{\"settings\":{\"icebergSnapshotManagement\":{\"maxSnapshotAgeHours\":-1}}}}}",
+		"configuration.icebergSnapshotManagement.settings.icebergSnapshotManagement.maxSnapshotAgeHours: -1 is outside",
+		"maxSnapshotAgeHours negative (after a good entry)");
+	REJECTS(s3t_parse_maintenance_config, struct s3t_maintenance_config,
+		"{\"tableARN\":\"t\",\"configuration\":{\"icebergCompaction\":{\"settings\":{\"icebergCompaction\":"
+		"{\"strategy\":[\"sort\"]}}}}}",
+		"icebergCompaction.settings.icebergCompaction.strategy: expected a string, got array", "strategy an array");
+}
+
 int main(void)
 {
 	test_replication();
 	test_expiration();
 	test_maintenance();
 	test_table();
+	test_table_list();
+	test_bucket_list();
+	test_namespace_list();
+	test_replication_config();
+	test_expiration_config();
+	test_maintenance_config();
 	return tap_done();
 }

@@ -79,6 +79,13 @@ static enum http_result attempt(const struct aws_client *c, const char *host, co
 	return r;
 }
 
+/* Tell the batch limiter (if any) how an attempt ended. */
+static void limiter_report(const struct aws_client *c, const struct limiter_ticket *t, enum limiter_outcome o)
+{
+	if (c->limiter)
+		limiter_leave(c->limiter, t, o);
+}
+
 enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, const char *query,
 				struct aws_result *res)
 {
@@ -97,8 +104,10 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 	if (query && *query)
 		strncat(url, query, sizeof url - strlen(url) - 1);
 
+	int last_cost = 0; /* what the last retry cost the run's quota (limiter only) */
 	for (int n = 1;; n++) {
 		struct http_response resp;
+		struct limiter_ticket ticket;
 		memset(&resp, 0, sizeof resp);
 		err[0] = 0;
 		res->attempts = n;
@@ -106,22 +115,29 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 			snprintf(res->message, sizeof res->message, "before attempt %d to %.200s", n, host);
 			return res->outcome = AWS_TIMEOUT;
 		}
+		if (c->limiter && limiter_enter(c->limiter, c->deadline, &ticket) != 0) {
+			snprintf(res->message, sizeof res->message, "deadline reached while waiting to send attempt %d to %.200s",
+				 n, host);
+			return res->outcome = AWS_TIMEOUT;
+		}
 		enum http_result hr = attempt(c, host, fullpath, query, url, &resp, err, sizeof err);
-		int retryable;
+		int retryable, transport = RETRY_TRANSPORT_NONE;
 		if (hr == HTTP_OK) {
 			struct timespec now;
 			clock_gettime(CLOCK_REALTIME, &now);
 			res->received_at = (double)now.tv_sec + now.tv_nsec / 1e9;
 			res->http_status = resp.status;
 			snprintf(res->request_id, sizeof res->request_id, "%s", resp.request_id);
-			if (c->verbose >= 1)
-				fprintf(stderr, "attempt %d: HTTP %ld from %s (request id %s)\n", n, resp.status,
-					host, resp.request_id[0] ? resp.request_id : "none");
+			trace_printf(c->trace, 1, "attempt %d: HTTP %ld from %s (request id %s)", n, resp.status, host,
+				     resp.request_id[0] ? resp.request_id : "none");
 			if (resp.status >= 200 && resp.status < 300) {
 				res->body = resp.body;
 				res->body_len = resp.body_len;
 				resp.body = NULL;
 				http_response_free(&resp);
+				limiter_report(c, &ticket, LIMITER_SERVED);
+				if (c->limiter)
+					limiter_refund(c->limiter, last_cost);
 				return res->outcome = AWS_OK;
 			}
 			aws_error_parse(resp.status, resp.error_type[0] ? resp.error_type : NULL,
@@ -130,10 +146,12 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 			http_response_free(&resp);
 			res->outcome = AWS_API_ERROR;
 			retryable = retry_is_retryable(res->http_status, res->error.code, RETRY_TRANSPORT_NONE);
+			limiter_report(c, &ticket, retry_is_throttling(res->http_status, res->error.code) ? LIMITER_THROTTLED
+						   : retryable ? LIMITER_FAILED : LIMITER_SERVED);
 		} else {
 			http_response_free(&resp);
-			if (c->verbose >= 1)
-				fprintf(stderr, "attempt %d: %s\n", n, err);
+			limiter_report(c, &ticket, LIMITER_FAILED);
+			trace_printf(c->trace, 1, "attempt %d: %s", n, err);
 			/* An attempt's time limit is what was left of the run's deadline. */
 			if (hr == HTTP_ERR_TIMEOUT) {
 				snprintf(res->message, sizeof res->message, "%s", err);
@@ -141,8 +159,8 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 			}
 			snprintf(res->message, sizeof res->message, "%s", err);
 			res->outcome = AWS_TRANSPORT;
-			retryable = retry_is_retryable(0, NULL, http_is_retryable_result(hr) ? RETRY_TRANSPORT_TRANSIENT
-										      : RETRY_TRANSPORT_FATAL);
+			transport = http_is_retryable_result(hr) ? RETRY_TRANSPORT_TRANSIENT : RETRY_TRANSPORT_FATAL;
+			retryable = retry_is_retryable(0, NULL, transport);
 		}
 		if (!retryable || n >= c->max_attempts)
 			return res->outcome;
@@ -150,8 +168,15 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 		double backoff = retry_sleep_within(retry_backoff_seconds(n, rnd()), deadline_remaining(c->deadline));
 		if (backoff < 0)
 			return res->outcome;
-		if (c->verbose >= 1)
-			fprintf(stderr, "retrying in %.3f s\n", backoff);
+		if (c->limiter) {
+			int cost = retry_quota_cost(transport == RETRY_TRANSPORT_NONE ? res->error.code : NULL, transport);
+			if (!limiter_take_retry(c->limiter, cost)) {
+				trace_printf(c->trace, 1, "not retrying: the run's retry quota is used up");
+				return res->outcome;
+			}
+			last_cost = cost;
+		}
+		trace_printf(c->trace, 1, "retrying in %.3f s", backoff);
 		zzz(backoff);
 	}
 }

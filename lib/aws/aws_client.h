@@ -15,7 +15,16 @@
  *   AWS_TIMEOUT    - the run's deadline was reached; res->message says where.
  * res->attempts counts the attempts made; res->received_at is when the final
  * response arrived, the "now" against which ages in it are measured. Nothing secret is ever written to
- * res->message or to the verbose trace. aws_result_free() releases res.
+ * res->message or to the trace. aws_result_free() releases res.
+ *
+ * With `limiter` set (the batch engine, batch.h) every attempt first waits in limiter_enter()
+ * (AWS_TIMEOUT "deadline reached while waiting to send attempt N to HOST" when the deadline
+ * comes first), reports how it ended to limiter_leave(), and a retry is made only when the
+ * run's shared retry quota pays for it (limiter_take_retry(); refused: the last error is
+ * returned); a success refunds. With `limiter` NULL (single-table runs) none of this happens.
+ * The client may be used by one thread at a time (its http handle is not shared); distinct
+ * copies with distinct http handles may run concurrently: creds, region, endpoint and deadline
+ * are only read.
  */
 #ifndef S3T_AWS_CLIENT_H
 #define S3T_AWS_CLIENT_H
@@ -26,6 +35,8 @@
 #include "credentials.h"
 #include "deadline.h"
 #include "http.h"
+#include "limiter.h"
+#include "trace.h"
 
 struct aws_client {
 	struct http_client *http;
@@ -35,9 +46,10 @@ struct aws_client {
 	const char *endpoint_url;   /* "https://host[:port][/base]" without trailing '/' */
 	const struct deadline *deadline;
 	int max_attempts;
-	int verbose;                /* >= 1: one stderr line per attempt */
+	const struct trace *trace;  /* -v (level >= 1): one line per attempt; NULL = silent */
 	double (*random01)(void);   /* jitter source; NULL = backoff_jitter01 */
 	void (*sleep_fn)(double seconds); /* NULL = backoff_sleep */
+	struct limiter *limiter;    /* the batch run's shared limits; NULL = single request */
 };
 
 enum aws_outcome { AWS_OK, AWS_API_ERROR, AWS_TRANSPORT, AWS_TIMEOUT };

@@ -1,6 +1,9 @@
 /* http.c - see http.h. */
 #include "http.h"
+#include "env.h"
 #include "error.h"
+#include "strbuf.h"
+#include "trace.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -14,15 +17,7 @@
 
 #define TRACE_BODY_PREFIX 256
 
-struct http_client {
-	CURL *curl;
-	char *ca_file;
-	char *ca_path;
-	char *proxy;
-	int verbose;
-	size_t max_body;
-	char errbuf[CURL_ERROR_SIZE];
-};
+struct http_client;
 
 /* Per-attempt transfer state, handed to the callbacks. */
 struct transfer {
@@ -33,6 +28,17 @@ struct transfer {
 	int oom;
 	int got_headers;
 	int sensitive; /* the body carries credentials: never trace it */
+};
+
+struct http_client {
+	CURL *curl;
+	char *ca_file;
+	char *ca_path;
+	char *proxy;
+	const struct trace *trace; /* the caller's -v sink (outlives the client), or NULL */
+	size_t max_body;
+	char errbuf[CURL_ERROR_SIZE];
+	struct transfer idle; /* what the trace callback sees between requests (connection notes) */
 };
 
 /* Copy n bytes into a fixed field: trim blanks, control characters -> ' ', cut on a UTF-8
@@ -67,17 +73,31 @@ static const char *header_value(const char *line, size_t len, const char *name, 
 	return line + nl + 1;
 }
 
-/* ---- tracing (verbose >= 3) ------------------------------------------------------------ */
+/* ---- tracing (-vvv: trace level >= 3) ---------------------------------------------------- */
 
-static void trace_escaped(FILE *f, const char *s, size_t n)
+#define TRACE_HTTP 3
+
+/* Append s, control characters (but tab) as \xNN. */
+static void add_escaped(struct strbuf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch == '\t' || (ch >= 0x20 && ch != 0x7f))
-			fputc(ch, f);
-		else
-			fprintf(f, "\\x%02x", ch);
+		if (ch == '\t' || (ch >= 0x20 && ch != 0x7f)) {
+			strbuf_addc(b, (char)ch);
+		} else {
+			char x[8];
+			snprintf(x, sizeof x, "\\x%02x", ch);
+			strbuf_add(b, x);
+		}
 	}
+}
+
+/* Hand one built line to the sink and release the buffer (wiped). */
+static void emit(const struct trace *tr, struct strbuf *b)
+{
+	if (!b->oom && b->p)
+		trace_line(tr, TRACE_HTTP, b->p, b->len);
+	strbuf_free(b);
 }
 
 /* Length of a token value that ends at ',', '&', ';', blank or the end of the line. */
@@ -99,28 +119,28 @@ static const char *memcasemem(const char *hay, size_t n, const char *needle)
 	return NULL;
 }
 
-/* Print one header line (without its line ending), secrets replaced. */
-static void trace_header_line(FILE *f, const char *prefix, const char *line, size_t n)
+/* Build one header line (without its line ending), secrets replaced. */
+static void header_line(struct strbuf *b, const char *prefix, const char *line, size_t n)
 {
 	static const char *const whole[] = { "x-amz-security-token", "proxy-authorization",
 					     "x-aws-ec2-metadata-token", NULL };
 	static const char *const params[] = { "Signature=", "X-Amz-Signature=", "X-Amz-Security-Token=",
 					      "X-Amz-Credential-Token=", NULL };
 	size_t vlen;
-	fputs(prefix, f);
+	strbuf_add(b, prefix);
 	for (size_t i = 0; whole[i]; i++) {
 		const char *v = header_value(line, n, whole[i], &vlen);
 		if (v) {
-			trace_escaped(f, line, (size_t)(v - line));
-			fputs(" <redacted>\n", f);
+			add_escaped(b, line, (size_t)(v - line));
+			strbuf_add(b, " <redacted>");
 			return;
 		}
 	}
 	const char *v = header_value(line, n, "authorization", &vlen);
 	if (v && !memcasemem(v, vlen, "Signature=")) {
 		/* not SigV4: nothing in it is safe to show */
-		trace_escaped(f, line, (size_t)(v - line));
-		fputs(" <redacted>\n", f);
+		add_escaped(b, line, (size_t)(v - line));
+		strbuf_add(b, " <redacted>");
 		return;
 	}
 	/* walk the line, replacing the value of every secret-bearing parameter */
@@ -136,18 +156,18 @@ static void trace_header_line(FILE *f, const char *prefix, const char *line, siz
 			}
 		}
 		if (!best) {
-			trace_escaped(f, line + i, n - i);
+			add_escaped(b, line + i, n - i);
 			break;
 		}
 		size_t upto = (size_t)(best - line) + best_nl;
-		trace_escaped(f, line + i, upto - i);
-		fputs("<redacted>", f);
+		add_escaped(b, line + i, upto - i);
+		strbuf_add(b, "<redacted>");
 		i = upto + token_len(line + upto, n - upto);
 	}
-	fputc('\n', f);
 }
 
-static void trace_block(FILE *f, const char *prefix, const char *data, size_t size, int headers)
+/* One trace line per line of data. */
+static void trace_block(const struct trace *tr, const char *prefix, const char *data, size_t size)
 {
 	size_t start = 0;
 	while (start < size) {
@@ -158,13 +178,9 @@ static void trace_block(FILE *f, const char *prefix, const char *data, size_t si
 		if (len > 0 && data[start + len - 1] == '\r')
 			len--;
 		if (len > 0 || end < size) {
-			if (headers)
-				trace_header_line(f, prefix, data + start, len);
-			else {
-				fputs(prefix, f);
-				trace_escaped(f, data + start, len);
-				fputc('\n', f);
-			}
+			struct strbuf b = { 0 };
+			header_line(&b, prefix, data + start, len);
+			emit(tr, &b);
 		}
 		start = end + 1;
 	}
@@ -173,34 +189,36 @@ static void trace_block(FILE *f, const char *prefix, const char *data, size_t si
 static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *userp)
 {
 	struct transfer *t = userp;
-	FILE *f = stderr;
+	const struct trace *tr = t && t->c ? t->c->trace : NULL;
 	(void)h;
 	switch (type) {
 	case CURLINFO_TEXT:
-		trace_block(f, "* ", data, size, 1);
+		trace_block(tr, "* ", data, size);
 		break;
 	case CURLINFO_HEADER_OUT:
-		trace_block(f, "> ", data, size, 1);
+		trace_block(tr, "> ", data, size);
 		break;
 	case CURLINFO_HEADER_IN:
-		trace_block(f, "< ", data, size, 1);
+		trace_block(tr, "< ", data, size);
 		break;
 	case CURLINFO_DATA_IN:
 		if (t && t->sensitive) {
-			fputs("< [body not shown: it carries credentials]\n", f);
+			trace_printf(tr, TRACE_HTTP, "< [body not shown: it carries credentials]");
 		} else if (t && t->out && t->out->body_len < TRACE_BODY_PREFIX) {
 			/* body_len is what the write callback has stored so far, i.e. before this chunk */
 			size_t room = TRACE_BODY_PREFIX - t->out->body_len;
 			size_t n = size < room ? size : room;
-			fputs("< [body] ", f);
-			trace_escaped(f, data, n);
-			fputs(n < size ? " [...]\n" : "\n", f);
+			struct strbuf b = { 0 };
+			strbuf_add(&b, "< [body] ");
+			add_escaped(&b, data, n);
+			if (n < size)
+				strbuf_add(&b, " [...]");
+			emit(tr, &b);
 		}
 		break;
 	default: /* request bodies (none for GET) and raw TLS records are never traced */
 		break;
 	}
-	fflush(f);
 	return 0;
 }
 
@@ -319,13 +337,13 @@ struct http_client *http_client_new(const struct http_options *opts, char *err, 
 		error_set(err, errsz, "out of memory");
 		return NULL;
 	}
-	c->verbose = opts->verbose;
+	c->trace = opts->trace;
 	c->max_body = opts->max_body ? opts->max_body : HTTP_DEFAULT_MAX_BODY;
 	c->ca_file = dup_opt(opts->ca_file, &oom);
 	c->ca_path = dup_opt(opts->ca_path, &oom);
 	c->proxy = dup_opt(opts->proxy, &oom);
 	if (!c->ca_file && !c->ca_path)
-		c->ca_file = dup_opt(getenv("AWS_CA_BUNDLE"), &oom);
+		c->ca_file = dup_opt(env_get(opts->getenv_fn, "AWS_CA_BUNDLE"), &oom);
 	if (oom) {
 		http_client_free(c);
 		error_set(err, errsz, "out of memory");
@@ -347,7 +365,16 @@ struct http_client *http_client_new(const struct http_options *opts, char *err, 
 	} while (0)
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_ERRORBUFFER, c->errbuf);
+	/* configure.ac accepts libcurl >= 7.74.0 (Debian 11); the string form of the protocol
+	 * allow-list only exists from 7.85.0, which also deprecates the bitmask form. Every other
+	 * libcurl symbol used here is older than 7.74.0 (the newest: CURLE_PROXY, 7.73.0). */
+#if LIBCURL_VERSION_NUM >= 0x075500
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	SET(CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
 	SET(CURLOPT_FOLLOWLOCATION, 0L);
 	SET(CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
@@ -363,8 +390,10 @@ struct http_client *http_client_new(const struct http_options *opts, char *err, 
 	} /* else: libcurl's built-in default bundle */
 	if (c->proxy)
 		SET(CURLOPT_PROXY, c->proxy);
-	if (c->verbose >= 3) {
+	if (trace_on(c->trace, TRACE_HTTP)) {
+		c->idle.c = c;
 		SET(CURLOPT_DEBUGFUNCTION, debug_cb);
+		SET(CURLOPT_DEBUGDATA, &c->idle);
 		SET(CURLOPT_VERBOSE, 1L);
 	}
 #undef SET
@@ -543,7 +572,7 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, (void *)NULL);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, (void *)NULL);
-	curl_easy_setopt(h, CURLOPT_DEBUGDATA, (void *)NULL);
+	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &c->idle);
 	curl_slist_free_all(list);
 
 	curl_reason(c, rc, reason, sizeof(reason));

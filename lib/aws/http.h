@@ -10,7 +10,8 @@
  *    err on failure.
  *  - Trust: TLS peer and host verification are always on; there is no way to turn them off.
  *    ca_file -> CURLOPT_CAINFO (only that file), ca_path -> CURLOPT_CAPATH (OpenSSL hashed
- *    directory); with neither, $AWS_CA_BUNDLE -> CAINFO; else the system store read lazily from
+ *    directory); with neither, $AWS_CA_BUNDLE (read with env_get()
+ *    through options.getenv_fn) -> CAINFO; else the system store read lazily from
  *    the hashed directory /etc/ssl/certs (CAINFO unset, so the big bundle is not parsed on
  *    every run), or libcurl's built-in default when that directory has no hash links.
  *  - Proxies: libcurl's environment conventions (https_proxy, no_proxy...); options.proxy
@@ -29,8 +30,9 @@
  *    "TLS handshake with 127.0.0.1:8443 failed: SSL certificate problem: ...",
  *    "could not resolve host nohost.invalid", "deadline reached while waiting for the
  *    response from 127.0.0.1:8443". err never contains a header value.
- *  - verbose >= 3: request/response headers, curl's connection notes and a short prefix of the
- *    response body are traced to stderr (the one place lib/ prints, because -vvv asks for it).
+ *  - options.trace at level >= 3 (-vvv): request/response headers, curl's connection notes and
+ *    a short prefix of the response body go to the trace sink (trace.h), one line per call.
+ *    The sink must outlive the client.
  *    The Authorization header's Signature, the whole X-Amz-Security-Token value, any other
  *    Authorization / Proxy-Authorization value and X-Amz-Signature/X-Amz-Security-Token query
  *    parameters are replaced by "<redacted>".
@@ -46,6 +48,8 @@
 
 #include "deadline.h"
 
+struct trace;
+
 #define HTTP_DEFAULT_MAX_BODY ((size_t)1024 * 1024)
 #define HTTP_SYSTEM_CA_DIR "/etc/ssl/certs"
 
@@ -53,7 +57,8 @@ struct http_options {
 	const char *ca_file;
 	const char *ca_path;
 	const char *proxy;
-	int verbose;     /* 3 or more: trace to stderr */
+	const struct trace *trace;                  /* -vvv sink (level >= 3), or NULL */
+	const char *(*getenv_fn)(const char *name); /* AWS_CA_BUNDLE lookup; NULL = getenv(3) */
 	size_t max_body; /* 0 means HTTP_DEFAULT_MAX_BODY */
 };
 

@@ -1,5 +1,6 @@
 /* resolve.c - see resolve.h. */
 #include "resolve.h"
+#include "error.h"
 #include "env.h"
 
 #include <stdio.h>
@@ -24,7 +25,7 @@ static int env_bool(const char *(*getenv_fn)(const char *), const char *name, in
 	}
 	if (strcasecmp(v, "false") == 0)
 		return 0;
-	snprintf(err, errsz, "%s='%s' is neither true nor false", name, v);
+	error_set(err, errsz, "%s='%s' is neither true nor false", name, v);
 	return -1;
 }
 
@@ -32,13 +33,13 @@ int resolve_check_name(const char *what, const char *name, char *err, size_t err
 {
 	size_t n = strlen(name);
 	if (n < 1 || n > 255) {
-		snprintf(err, errsz, "%s must be 1 to 255 characters long", what);
+		error_set(err, errsz, "%s must be 1 to 255 characters long", what);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-			snprintf(err, errsz, "%s '%.64s' may only hold lowercase letters, digits and '_'", what, name);
+			error_set(err, errsz, "%s '%.64s' may only hold lowercase letters, digits and '_'", what, name);
 			return -1;
 		}
 	}
@@ -70,7 +71,7 @@ static int prof_bool(const struct aws_config *cfg, const char *profile, const ch
 	else if (strcasecmp(v, "false") == 0)
 		*out = 0;
 	else {
-		snprintf(err, errsz, "profile '%s': %s = '%.32s' is neither true nor false", profile, key, v);
+		error_set(err, errsz, "profile '%s': %s = '%.32s' is neither true nor false", profile, key, v);
 		return -1;
 	}
 	return 0;
@@ -88,18 +89,28 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 	if (o->table_arn) {
 		t->by_arn = 1;
 		if (arn_parse_table(o->table_arn, &t->table, why, sizeof why)) {
-			snprintf(err, errsz, "--table-arn: %s", why);
+			error_set(err, errsz, "--table-arn: %s", why);
 			return -1;
 		}
 		if (arn_parse_bucket(t->table.bucket_arn, &t->bucket, why, sizeof why)) {
-			snprintf(err, errsz, "--table-arn: %s", why);
+			error_set(err, errsz, "--table-arn: %s", why);
 			return -1;
 		}
 		arn = &t->table;
 		snprintf(t->table_label, sizeof t->table_label, "%s/%s", t->table.bucket, t->table.table_id);
+	} else if (o->all_tables) {
+		if (arn_parse_bucket(o->bucket_arn, &t->bucket, why, sizeof why)) {
+			error_set(err, errsz, "--table-bucket-arn: %s", why);
+			return -1;
+		}
+		for (size_t i = 0; i < o->nnamespaces; i++)
+			if (resolve_check_name("--namespace", o->namespaces[i], err, errsz))
+				return -1;
+		arn = &t->bucket;
+		snprintf(t->table_label, sizeof t->table_label, "%s (every table)", t->bucket.bucket);
 	} else {
 		if (arn_parse_bucket(o->bucket_arn, &t->bucket, why, sizeof why)) {
-			snprintf(err, errsz, "--table-bucket-arn: %s", why);
+			error_set(err, errsz, "--table-bucket-arn: %s", why);
 			return -1;
 		}
 		if (resolve_check_name("--namespace", o->namespace_name, err, errsz) ||
@@ -116,7 +127,7 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 	const char *region = arn->region, *rsrc = "the ARN";
 	if (o->region) {
 		if (strcmp(o->region, arn->region) != 0) {
-			snprintf(err, errsz, "--region %s contradicts the ARN's region %s", o->region, arn->region);
+			error_set(err, errsz, "--region %s contradicts the ARN's region %s", o->region, arn->region);
 			return -1;
 		}
 		region = o->region;
@@ -125,7 +136,7 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 	snprintf(t->region, sizeof t->region, "%s", region);
 	snprintf(t->region_source, sizeof t->region_source, "%s", rsrc);
 	if (endpoint_check_arn_partition(arn->partition, t->region, why, sizeof why)) {
-		snprintf(err, errsz, "%s", why);
+		error_set(err, errsz, "%s", why);
 		return -1;
 	}
 
@@ -170,7 +181,7 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 	} else if (prof_bool(cfg, profile, "use_dualstack_endpoint", &ep.use_dualstack, err, errsz))
 		return -1;
 	if (endpoint_resolve(&ep, t->endpoint_url, sizeof t->endpoint_url, why, sizeof why)) {
-		snprintf(err, errsz, "endpoint (%s): %s", esrc, why);
+		error_set(err, errsz, "endpoint (%s): %s", esrc, why);
 		return -1;
 	}
 	snprintf(t->endpoint_source, sizeof t->endpoint_source, "%s", esrc);
@@ -185,7 +196,7 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 			what = "the profile's max_attempts";
 		long n;
 		if (v && options_parse_int(v, 1, 20, &n, why, sizeof why)) {
-			snprintf(err, errsz, "%s: %s", what, why);
+			error_set(err, errsz, "%s: %s", what, why);
 			return -1;
 		}
 		if (v)

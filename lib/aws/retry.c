@@ -46,6 +46,20 @@ int retry_is_throttling_code(const char *error_code)
 	return in_list(error_code, throttling_codes);
 }
 
+int retry_is_throttling(long http_status, const char *error_code)
+{
+	return http_status == 429 || http_status == 503 || in_list(error_code, throttling_codes);
+}
+
+int retry_quota_cost(const char *error_code, int transport_error_kind)
+{
+	if (transport_error_kind == RETRY_TRANSPORT_TRANSIENT)
+		return RETRY_QUOTA_TIMEOUT_COST;
+	if (error_code && (strcmp(error_code, "RequestTimeout") == 0 || strcmp(error_code, "RequestTimeoutException") == 0))
+		return RETRY_QUOTA_TIMEOUT_COST;
+	return RETRY_QUOTA_COST;
+}
+
 int retry_is_retryable(long http_status, const char *error_code, int transport_error_kind)
 {
 	if (transport_error_kind == RETRY_TRANSPORT_TRANSIENT)

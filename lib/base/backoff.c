@@ -3,17 +3,23 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 
 double backoff_jitter01(void)
 {
-	static unsigned long long state;
+	/* One state per thread (the batch engine's workers back off concurrently), seeded apart by
+	   the state's own address, which differs per thread. */
+	static _Thread_local unsigned long long state;
 	if (!state) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		state = ((unsigned long long)ts.tv_nsec << 20) ^ (unsigned long long)ts.tv_sec ^
-			((unsigned long long)getpid() << 40) ^ 0x9E3779B97F4A7C15ULL;
+			((unsigned long long)getpid() << 40) ^ (unsigned long long)(uintptr_t)&state ^
+			0x9E3779B97F4A7C15ULL;
+		if (!state)
+			state = 0x9E3779B97F4A7C15ULL;
 	}
 	/* xorshift64*: jitter only needs to be spread, not secret. */
 	state ^= state >> 12;

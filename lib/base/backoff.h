@@ -3,7 +3,8 @@
  * a jitter source and a sleep.
  *
  * Contract: backoff_jitter01() returns a value in [0, 1), well spread across
- * calls and processes (seeded from the clock and pid; not a secret).
+ * calls, threads and processes (seeded from the clock, pid and thread; not a
+ * secret); it is safe to call from several threads at once (per-thread state).
  * backoff_sleep() sleeps that many seconds, resuming after signals;
  * zero or negative returns at once. Callers clamp the time to the deadline
  * first (retry_sleep_within()).

@@ -1,5 +1,6 @@
 /* timestamp.c - see timestamp.h. */
 #include "timestamp.h"
+#include "error.h"
 
 #include <math.h>
 #include <inttypes.h>
@@ -38,7 +39,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-#define FAIL(...) do { snprintf(err, errsz, __VA_ARGS__); return -1; } while (0)
+#define FAIL(...) do { error_set(err, errsz, __VA_ARGS__); return -1; } while (0)
 
 int timestamp_parse(const char *text, double *epoch_seconds, char *err, size_t errsz)
 {

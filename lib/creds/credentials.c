@@ -1,8 +1,8 @@
 /* credentials.c - see credentials.h. */
 #include "credentials.h"
+#include "error.h"
 #include "env.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 
 #include "aws_config.h"
 #include "creds_cache.h"
+#include "trace.h"
 
 const char *creds_getenv(const struct creds_context *ctx, const char *name)
 {
@@ -33,22 +34,6 @@ void creds_free(struct creds *c)
 	wipe_free(c->secret_access_key);
 	wipe_free(c->session_token);
 	memset(c, 0, sizeof *c);
-}
-
-void creds_seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
-{
-	if (!err || !errsz)
-		return;
-	size_t n = 0;
-	err[0] = '\0';
-	if (label && *label) {
-		int k = snprintf(err, errsz, "%s: ", label);
-		n = k < 0 ? 0 : (size_t)k >= errsz ? errsz - 1 : (size_t)k;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err + n, errsz - n, fmt, ap);
-	va_end(ap);
 }
 
 int creds_set(struct creds *out, const char *access_key_id, const char *secret_access_key,
@@ -86,9 +71,9 @@ enum creds_status creds_from_environment(const struct creds_context *ctx, struct
 	if (!id && !secret)
 		return CREDS_NOT_CONFIGURED;
 	if (!id || !secret) {
-		snprintf(err, errsz, "environment credentials are incomplete: %s is set but %s is not",
-			 id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
-			 id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+		error_set(err, errsz, "environment credentials are incomplete: %s is set but %s is not",
+			  id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+			  id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
 		return CREDS_BROKEN;
 	}
 	out->access_key_id = strdup(id);
@@ -96,7 +81,7 @@ enum creds_status creds_from_environment(const struct creds_context *ctx, struct
 	out->session_token = token ? strdup(token) : NULL;
 	if (!out->access_key_id || !out->secret_access_key || (token && !out->session_token)) {
 		creds_free(out);
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return CREDS_BROKEN;
 	}
 	snprintf(out->source, sizeof out->source, "environment");
@@ -162,7 +147,7 @@ int creds_resolve(const struct creds_context *ctx, struct creds *out, char *err,
 	static const struct creds_context defaults; /* NULL context: environment only, no network */
 	if (!ctx)
 		ctx = &defaults;
-	char dir[4096] = "", why[512];
+	char dir[4096] = "", why[512], said[512] = "";
 	size_t keysz = 65536;
 	char *key = malloc(keysz);
 	int use_cache = !ctx->no_cache &&
@@ -182,28 +167,30 @@ int creds_resolve(const struct creds_context *ctx, struct creds *out, char *err,
 				rc = 0;
 				goto done;
 			}
-			if (why[0] && ctx->verbose >= 1)
-				fprintf(stderr, "not using the credential cache: %s\n", why);
+			/* the same reason (e.g. the directory's mode) holds for every source: say it once */
+			if (why[0] && strcmp(why, said) != 0) {
+				trace_printf(ctx->trace, 1, "not using the credential cache: %s", why);
+				snprintf(said, sizeof said, "%s", why);
+			}
 		}
 		why[0] = 0;
 		switch (providers[i].fn(ctx, out, why, sizeof why)) {
 		case CREDS_FOUND:
 			if (providers[i].cached && use_cache && out->expiration > 0 &&
-			    creds_cache_put(dir, key, out, why, sizeof why) != 0 && why[0] && ctx->verbose >= 1)
-				fprintf(stderr, "not writing the credential cache: %s\n", why);
+			    creds_cache_put(dir, key, out, why, sizeof why) != 0 && why[0])
+				trace_printf(ctx->trace, 1, "not writing the credential cache: %s", why);
 			rc = 0;
 			goto done;
 		case CREDS_BROKEN:
-			snprintf(err, errsz, "credential source '%s' failed: %s", providers[i].name, why);
+			error_set(err, errsz, "credential source '%s' failed: %s", providers[i].name, why);
 			goto done;
 		case CREDS_NOT_CONFIGURED:
-			if (ctx->verbose >= 2)
-				fprintf(stderr, "credential source '%s': not configured%s%s\n", providers[i].name,
-					why[0] ? ": " : "", why);
+			trace_printf(ctx->trace, 2, "credential source '%s': not configured%s%s", providers[i].name,
+				     why[0] ? ": " : "", why);
 			break;
 		}
 	}
-	snprintf(err, errsz, "no AWS credentials found (looked in: environment AWS_ACCESS_KEY_ID/"
+	error_set(err, errsz, "no AWS credentials found (looked in: environment AWS_ACCESS_KEY_ID/"
 			     "AWS_SECRET_ACCESS_KEY, shared config profile, web identity, container, instance metadata)");
 done:
 	free(key);

@@ -37,6 +37,7 @@ enum creds_status { CREDS_FOUND, CREDS_NOT_CONFIGURED, CREDS_BROKEN };
 struct aws_config;
 struct deadline;
 struct http_client;
+struct trace;
 
 struct creds_context {
 	/* Environment lookup; NULL means getenv(3). */
@@ -47,7 +48,7 @@ struct creds_context {
 	const struct deadline *deadline;  /* the run's single deadline; every source stays inside it */
 	const char *region;               /* the run's region (STS regional endpoint) */
 	double now;                       /* wall clock, Unix seconds (expiry decisions) */
-	int verbose;                      /* >= 2: say which sources were considered, on stderr */
+	const struct trace *trace;        /* -v sink: 1 cache notes, 2 which sources were considered */
 	int no_cache;                     /* --no-credential-cache */
 	const char *cache_dir;            /* NULL: the default per-user cache directory */
 };
@@ -55,9 +56,11 @@ struct creds_context {
 /* An environment variable through ctx's getenv hook; NULL when unset or blank (env.h). */
 const char *creds_getenv(const struct creds_context *ctx, const char *name);
 
-/* A source's error: "label: " (when label is non-empty), then the formatted text. */
-void creds_seterr(char *err, size_t errsz, const char *label, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/*
+ * A source's error is "label: reason" (just "reason" when label is NULL or ""), written with
+ * error_set(): error_set(err, errsz, "%s%sreason...", CREDS_LABEL(label), ...).
+ */
+#define CREDS_LABEL(label) ((label) && *(label) ? (label) : ""), ((label) && *(label) ? ": " : "")
 
 /* Copy src's strings into *dst (all or nothing). 0, or -1 when out of memory. */
 int creds_copy(struct creds *dst, const struct creds *src);

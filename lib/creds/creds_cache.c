@@ -1,5 +1,6 @@
 /* creds_cache.c - see creds_cache.h. */
 #include "creds_cache.h"
+#include "error.h"
 #include "env.h"
 
 #include <errno.h>
@@ -36,7 +37,7 @@ static int check_dir(const char *dir, int create, char *err, size_t errsz)
 	struct stat st;
 	if (lstat(dir, &st) != 0) {
 		if (errno != ENOENT || !create) {
-			snprintf(err, errsz, "credential cache %s: %s", dir, strerror(errno));
+			error_set(err, errsz, "credential cache %s: %s", dir, strerror(errno));
 			return -1;
 		}
 		char parent[4096];
@@ -45,31 +46,31 @@ static int check_dir(const char *dir, int create, char *err, size_t errsz)
 		if (slash && slash != parent) {
 			*slash = 0;
 			if (mkdir(parent, 0700) != 0 && errno != EEXIST) {
-				snprintf(err, errsz, "credential cache: cannot create %s: %s", parent, strerror(errno));
+				error_set(err, errsz, "credential cache: cannot create %s: %s", parent, strerror(errno));
 				return -1;
 			}
 		}
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			snprintf(err, errsz, "credential cache: cannot create %s: %s", dir, strerror(errno));
+			error_set(err, errsz, "credential cache: cannot create %s: %s", dir, strerror(errno));
 			return -1;
 		}
 		if (lstat(dir, &st) != 0) {
-			snprintf(err, errsz, "credential cache %s: %s", dir, strerror(errno));
+			error_set(err, errsz, "credential cache %s: %s", dir, strerror(errno));
 			return -1;
 		}
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		snprintf(err, errsz, "credential cache %s is not a directory (refused)", dir);
+		error_set(err, errsz, "credential cache %s is not a directory (refused)", dir);
 		return -1;
 	}
 	if (st.st_uid != geteuid()) {
-		snprintf(err, errsz, "credential cache %s is owned by uid %u, not %u (refused)", dir,
-			 (unsigned)st.st_uid, (unsigned)geteuid());
+		error_set(err, errsz, "credential cache %s is owned by uid %u, not %u (refused)", dir,
+			  (unsigned)st.st_uid, (unsigned)geteuid());
 		return -1;
 	}
 	if (st.st_mode & 077) {
-		snprintf(err, errsz, "credential cache %s has mode %03o; it must be 700 (refused)", dir,
-			 (unsigned)(st.st_mode & 0777));
+		error_set(err, errsz, "credential cache %s has mode %03o; it must be 700 (refused)", dir,
+			  (unsigned)(st.st_mode & 0777));
 		return -1;
 	}
 	return 0;
@@ -96,13 +97,13 @@ int creds_cache_get(const char *dir, const char *key, double now, struct creds *
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno != ENOENT)
-			snprintf(err, errsz, "credential cache entry %s: %s", path, strerror(errno));
+			error_set(err, errsz, "credential cache entry %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) ||
 	    st.st_size > MAX_ENTRY) {
 		close(fd);
-		snprintf(err, errsz, "credential cache entry %s has the wrong owner, mode or size (refused)", path);
+		error_set(err, errsz, "credential cache entry %s has the wrong owner, mode or size (refused)", path);
 		return -1;
 	}
 	while ((size_t)got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - (size_t)got)) > 0)
@@ -150,7 +151,7 @@ int creds_cache_put(const char *dir, const char *key, const struct creds *c, cha
 	int fd = mkstemp(tmp);
 	umask(old);
 	if (fd < 0) {
-		snprintf(err, errsz, "credential cache: cannot write in %s: %s", dir, strerror(errno));
+		error_set(err, errsz, "credential cache: cannot write in %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	json_object *root = json_object_new_object();
@@ -176,7 +177,7 @@ int creds_cache_put(const char *dir, const char *key, const struct creds *c, cha
 	if (close(fd) != 0)
 		ok = 0;
 	if (!ok || rename(tmp, path) != 0) {
-		snprintf(err, errsz, "credential cache: cannot write %s: %s", path, strerror(errno));
+		error_set(err, errsz, "credential cache: cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}

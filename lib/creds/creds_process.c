@@ -1,6 +1,7 @@
 /* creds_process.c - see creds_process.h. */
 #define _GNU_SOURCE
 #include "creds_process.h"
+#include "error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,12 +37,12 @@ int creds_process_parse(const char *json, size_t len, double now, struct creds *
 {
 	memset(out, 0, sizeof *out);
 	if (len > CREDS_PROCESS_MAX_OUTPUT || len > (size_t)INT32_MAX) {
-		snprintf(err, errsz, "output is larger than 64 KiB");
+		error_set(err, errsz, "output is larger than 64 KiB");
 		return -1;
 	}
 	struct json_tokener *tok = json_tokener_new();
 	if (!tok) {
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return -1;
 	}
 	struct json_object *o = json_tokener_parse_ex(tok, json ? json : "", (int)len);
@@ -50,37 +51,37 @@ int creds_process_parse(const char *json, size_t len, double now, struct creds *
 	json_tokener_free(tok);
 	int rc = -1;
 	if (!o || jerr != json_tokener_success) {
-		snprintf(err, errsz, "output is not valid JSON%s", len == 0 ? " (it is empty)" : "");
+		error_set(err, errsz, "output is not valid JSON%s", len == 0 ? " (it is empty)" : "");
 		goto done;
 	}
 	for (size_t i = used; i < len; i++)
 		if (json[i] != ' ' && json[i] != '\n' && json[i] != '\r' && json[i] != '\t') {
-			snprintf(err, errsz, "output is not valid JSON (trailing data)");
+			error_set(err, errsz, "output is not valid JSON (trailing data)");
 			goto done;
 		}
 	if (!json_object_is_type(o, json_type_object)) {
-		snprintf(err, errsz, "output is not a JSON object");
+		error_set(err, errsz, "output is not a JSON object");
 		goto done;
 	}
 	struct json_object *v;
 	if (!json_object_object_get_ex(o, "Version", &v)) {
-		snprintf(err, errsz, "output has no \"Version\" (expected 1)");
+		error_set(err, errsz, "output has no \"Version\" (expected 1)");
 		goto done;
 	}
 	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) != 1) {
-		snprintf(err, errsz, "unsupported Version (expected 1)");
+		error_set(err, errsz, "unsupported Version (expected 1)");
 		goto done;
 	}
 	const char *akid = json_str(o, "AccessKeyId");
 	const char *secret = json_str(o, "SecretAccessKey");
 	if (!akid || !*akid || !secret || !*secret) {
-		snprintf(err, errsz, "output lacks a non-empty string \"%s\"", !akid || !*akid ? "AccessKeyId" : "SecretAccessKey");
+		error_set(err, errsz, "output lacks a non-empty string \"%s\"", !akid || !*akid ? "AccessKeyId" : "SecretAccessKey");
 		goto done;
 	}
 	const char *token = NULL;
 	if (json_object_object_get_ex(o, "SessionToken", &v) && !json_object_is_type(v, json_type_null)) {
 		if (!(token = json_str(o, "SessionToken"))) {
-			snprintf(err, errsz, "\"SessionToken\" is not a string");
+			error_set(err, errsz, "\"SessionToken\" is not a string");
 			goto done;
 		}
 	}
@@ -89,11 +90,11 @@ int creds_process_parse(const char *json, size_t len, double now, struct creds *
 		const char *exp = json_str(o, "Expiration");
 		char why[160];
 		if (!exp) {
-			snprintf(err, errsz, "\"Expiration\" is not a string");
+			error_set(err, errsz, "\"Expiration\" is not a string");
 			goto done;
 		}
 		if (timestamp_parse(exp, &expiration, why, sizeof why) != 0) {
-			snprintf(err, errsz, "\"Expiration\" is not an ISO 8601 time: %s", why);
+			error_set(err, errsz, "\"Expiration\" is not an ISO 8601 time: %s", why);
 			goto done;
 		}
 		if (expiration <= now) {
@@ -102,12 +103,12 @@ int creds_process_parse(const char *json, size_t len, double now, struct creds *
 			struct tm tm;
 			gmtime_r(&t, &tm);
 			strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-			snprintf(err, errsz, "the credentials it returned expired at %s", ts);
+			error_set(err, errsz, "the credentials it returned expired at %s", ts);
 			goto done;
 		}
 	}
 	if (creds_set(out, akid, secret, token, expiration, "credential-process") != 0) {
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		goto done;
 	}
 	rc = 0;
@@ -150,7 +151,7 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 {
 	memset(out, 0, sizeof *out);
 	if (!command || !*command) {
-		creds_seterr(err, errsz, source_label, "credential_process is empty");
+		error_set(err, errsz, "%s%scredential_process is empty", CREDS_LABEL(source_label));
 		return -1;
 	}
 	struct deadline fallback;
@@ -160,7 +161,8 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 		dl = &fallback;
 	}
 	if (deadline_expired(dl)) {
-		creds_seterr(err, errsz, source_label, "credential_process timed out (no time left before it could start)");
+		error_set(err, errsz, "%s%scredential_process timed out (no time left before it could start)",
+			  CREDS_LABEL(source_label));
 		return -1;
 	}
 	int po[2] = {-1, -1}, pe[2] = {-1, -1};
@@ -170,7 +172,8 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 			close(po[0]);
 			close(po[1]);
 		}
-		creds_seterr(err, errsz, source_label, "credential_process: cannot create a pipe: %s", strerror(e));
+		error_set(err, errsz, "%s%scredential_process: cannot create a pipe: %s",
+			  CREDS_LABEL(source_label), strerror(e));
 		return -1;
 	}
 	pid_t pid = fork();
@@ -180,7 +183,8 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 		close(po[1]);
 		close(pe[0]);
 		close(pe[1]);
-		creds_seterr(err, errsz, source_label, "credential_process: cannot fork: %s", strerror(e));
+		error_set(err, errsz, "%s%scredential_process: cannot fork: %s",
+			  CREDS_LABEL(source_label), strerror(e));
 		return -1;
 	}
 	if (pid == 0) {
@@ -272,26 +276,29 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 
 	int rc = -1;
 	if (oom) {
-		creds_seterr(err, errsz, source_label, "credential_process: out of memory");
+		error_set(err, errsz, "%s%scredential_process: out of memory", CREDS_LABEL(source_label));
 	} else if (timed_out) {
-		creds_seterr(err, errsz, source_label, "credential_process timed out after %.1f s (killed)", dl->seconds);
+		error_set(err, errsz, "%s%scredential_process timed out after %.1f s (killed)",
+			  CREDS_LABEL(source_label), dl->seconds);
 	} else if (too_big) {
-		creds_seterr(err, errsz, source_label, "credential_process wrote more than 64 KiB to stdout");
+		error_set(err, errsz, "%s%scredential_process wrote more than 64 KiB to stdout",
+			  CREDS_LABEL(source_label));
 	} else if (reaped != 1) {
-		creds_seterr(err, errsz, source_label, "credential_process: cannot wait for the command");
+		error_set(err, errsz, "%s%scredential_process: cannot wait for the command",
+			  CREDS_LABEL(source_label));
 	} else if (WIFSIGNALED(status)) {
-		creds_seterr(err, errsz, source_label, "credential_process was killed by signal %d (its stderr is not shown)",
-		       WTERMSIG(status));
+		error_set(err, errsz, "%s%scredential_process was killed by signal %d (its stderr is not shown)",
+			  CREDS_LABEL(source_label), WTERMSIG(status));
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		creds_seterr(err, errsz, source_label,
-		       "credential_process exited with status %d%s (its stderr is not shown)", WEXITSTATUS(status),
-		       WEXITSTATUS(status) == 127 ? ", command not found" : "");
+		error_set(err, errsz, "%s%scredential_process exited with status %d%s (its stderr is not shown)",
+			  CREDS_LABEL(source_label), WEXITSTATUS(status),
+			  WEXITSTATUS(status) == 127 ? ", command not found" : "");
 	} else {
 		char why[256];
 		buf[len] = '\0';
 		double now = ctx && ctx->now > 0 ? ctx->now : (double)time(NULL);
 		if (creds_process_parse(buf, len, now, out, why, sizeof why) != 0)
-			creds_seterr(err, errsz, source_label, "credential_process: %s", why);
+			error_set(err, errsz, "%s%scredential_process: %s", CREDS_LABEL(source_label), why);
 		else
 			rc = 0;
 	}

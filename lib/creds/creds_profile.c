@@ -1,6 +1,9 @@
 /* creds_profile.c - see creds_profile.h. */
 #define _GNU_SOURCE
 #include "creds_profile.h"
+#include "error.h"
+#include "strbuf.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -49,8 +52,8 @@ static int static_keys(const struct aws_config *cfg, const char *name, struct cr
 	if (!id && !secret && !token)
 		return 0;
 	if (!id || !secret) {
-		snprintf(err, errsz, "invalid credential source in profile `%s`: profile missing %s", name,
-			 !id ? "aws_access_key_id" : "aws_secret_access_key");
+		error_set(err, errsz, "invalid credential source in profile `%s`: profile missing %s", name,
+			  !id ? "aws_access_key_id" : "aws_secret_access_key");
 		return -1;
 	}
 	memset(st, 0, sizeof *st);
@@ -76,39 +79,39 @@ static int sso_base(const struct aws_config *cfg, const char *name, struct creds
 		return 0;
 	if (session) {
 		if (url || region) {
-			snprintf(err, errsz,
-				 "invalid SSO configuration in profile `%s`: `%s` can only be specified in the "
-				 "[sso-session] config when a session name is given",
-				 name, url ? "sso_start_url" : "sso_region");
+			error_set(err, errsz,
+				  "invalid SSO configuration in profile `%s`: `%s` can only be specified in the "
+				  "[sso-session] config when a session name is given",
+				  name, url ? "sso_start_url" : "sso_region");
 			return -1;
 		}
 		int found = 0;
 		for (size_t i = 0; i < aws_config_sso_session_count(cfg) && !found; i++)
 			found = strcmp(aws_config_sso_session_name(cfg, i), session) == 0;
 		if (!found) {
-			snprintf(err, errsz, "sso-session named `%s` (referenced by profile `%s`) was not found", session,
-				 name);
+			error_set(err, errsz, "sso-session named `%s` (referenced by profile `%s`) was not found", session,
+				  name);
 			return -1;
 		}
 		url = aws_config_sso_session_get(cfg, session, "sso_start_url");
 		region = aws_config_sso_session_get(cfg, session, "sso_region");
 	}
 	if (account && !role) {
-		snprintf(err, errsz,
-			 "invalid SSO configuration in profile `%s`: if `sso_account_id` is set, then "
-			 "`sso_role_name` must also be set",
-			 name);
+		error_set(err, errsz,
+			  "invalid SSO configuration in profile `%s`: if `sso_account_id` is set, then "
+			  "`sso_role_name` must also be set",
+			  name);
 		return -1;
 	}
 	if (role && !account) {
-		snprintf(err, errsz,
-			 "invalid SSO configuration in profile `%s`: if `sso_role_name` is set, then "
-			 "`sso_account_id` must also be set",
-			 name);
+		error_set(err, errsz,
+			  "invalid SSO configuration in profile `%s`: if `sso_role_name` is set, then "
+			  "`sso_account_id` must also be set",
+			  name);
 		return -1;
 	}
 	if (!region) {
-		snprintf(err, errsz, "invalid SSO configuration in profile `%s`: `sso_region` was missing", name);
+		error_set(err, errsz, "invalid SSO configuration in profile `%s`: `sso_region` was missing", name);
 		return -1;
 	}
 	memset(st, 0, sizeof *st);
@@ -137,7 +140,7 @@ static int base_provider(const struct aws_config *cfg, const char *name, struct 
 	const char *arn = prop(cfg, name, "role_arn");
 	const char *file = prop(cfg, name, "web_identity_token_file");
 	if (file && !arn) {
-		snprintf(err, errsz, "invalid credential source in profile `%s`: `role_arn` was missing", name);
+		error_set(err, errsz, "invalid credential source in profile `%s`: `role_arn` was missing", name);
 		return -1;
 	}
 	if (file) {
@@ -161,13 +164,13 @@ enum creds_status creds_profile_plan(const struct aws_config *cfg, const char *p
 {
 	memset(plan, 0, sizeof *plan);
 	if (!cfg || aws_config_profile_count(cfg) == 0) {
-		snprintf(err, errsz, "No profiles were defined");
+		error_set(err, errsz, "No profiles were defined");
 		return CREDS_NOT_CONFIGURED;
 	}
 	if (!profile || !*profile)
 		profile = "default";
 	if (strcmp(profile, "default") == 0 && !aws_config_has_profile(cfg, profile)) {
-		snprintf(err, errsz, "No profiles were defined (no profile `default`)");
+		error_set(err, errsz, "No profiles were defined (no profile `default`)");
 		return CREDS_NOT_CONFIGURED;
 	}
 	const char *visited[CREDS_PLAN_MAX_STEPS];
@@ -178,27 +181,27 @@ enum creds_status creds_profile_plan(const struct aws_config *cfg, const char *p
 	const char *name = profile;
 	for (;;) {
 		if (!aws_config_has_profile(cfg, name)) {
-			snprintf(err, errsz, "could not find source profile %s referenced from %s", name,
-				 nvisited ? visited[nvisited - 1] : "the root profile");
+			error_set(err, errsz, "could not find source profile %s referenced from %s", name,
+				  nvisited ? visited[nvisited - 1] : "the root profile");
 			return CREDS_BROKEN;
 		}
 		for (size_t i = 0; i < nvisited; i++) {
 			if (strcmp(visited[i], name) == 0) {
-				size_t n = 0;
-				int k = snprintf(err, errsz, "profile formed an infinite loop: ");
-				n = k < 0 ? 0 : (size_t)k;
-				for (size_t j = 0; j < nvisited && n < errsz; j++) {
-					k = snprintf(err + n, errsz - n, "%s -> ", visited[j]);
-					n += k < 0 ? 0 : (size_t)k;
+				struct strbuf chain = { 0 };
+				for (size_t j = 0; j < nvisited; j++) {
+					strbuf_add(&chain, visited[j]);
+					strbuf_add(&chain, " -> ");
 				}
-				if (n < errsz)
-					snprintf(err + n, errsz - n, "%s", name);
+				strbuf_add(&chain, name);
+				error_set(err, errsz, "profile formed an infinite loop: %s",
+					  chain.oom ? "(out of memory)" : chain.p);
+				strbuf_free(&chain);
 				return CREDS_BROKEN;
 			}
 		}
 		if (nvisited == CREDS_PLAN_MAX_STEPS - 1) {
-			snprintf(err, errsz, "profile chain starting at `%s` is longer than %d profiles", profile,
-				 CREDS_PLAN_MAX_STEPS - 1);
+			error_set(err, errsz, "profile chain starting at `%s` is longer than %d profiles", profile,
+				  CREDS_PLAN_MAX_STEPS - 1);
 			return CREDS_BROKEN;
 		}
 		visited[nvisited++] = name;
@@ -217,17 +220,17 @@ enum creds_status creds_profile_plan(const struct aws_config *cfg, const char *p
 			const char *src = prop(cfg, name, "source_profile");
 			const char *named = prop(cfg, name, "credential_source");
 			if (src && named) {
-				snprintf(err, errsz,
-					 "invalid credential source in profile `%s`: profile contained both source_profile "
-					 "and credential_source. Only one or the other can be defined",
-					 name);
+				error_set(err, errsz,
+					  "invalid credential source in profile `%s`: profile contained both source_profile "
+					  "and credential_source. Only one or the other can be defined",
+					  name);
 				return CREDS_BROKEN;
 			}
 			if (!src && !named) {
-				snprintf(err, errsz,
-					 "invalid credential source in profile `%s`: profile must contain `source_profile` "
-					 "or `credential_source` but neither were defined",
-					 name);
+				error_set(err, errsz,
+					  "invalid credential source in profile `%s`: profile must contain `source_profile` "
+					  "or `credential_source` but neither were defined",
+					  name);
 				return CREDS_BROKEN;
 			}
 			struct creds_plan_step *st = &roles[nroles++];
@@ -244,7 +247,7 @@ enum creds_status creds_profile_plan(const struct aws_config *cfg, const char *p
 				if (r < 0)
 					return CREDS_BROKEN;
 				if (r == 0) {
-					snprintf(err, errsz, "profile `%s` did not contain credential information", name);
+					error_set(err, errsz, "profile `%s` did not contain credential information", name);
 					return CREDS_BROKEN;
 				}
 				break;
@@ -256,7 +259,7 @@ enum creds_status creds_profile_plan(const struct aws_config *cfg, const char *p
 		if (r < 0)
 			return CREDS_BROKEN;
 		if (r == 0) {
-			snprintf(err, errsz, "profile `%s` did not contain credential information", name);
+			error_set(err, errsz, "profile `%s` did not contain credential information", name);
 			return nvisited == 1 ? CREDS_NOT_CONFIGURED : CREDS_BROKEN;
 		}
 		break;
@@ -289,10 +292,10 @@ static enum creds_status run_named_source(const struct creds_context *ctx, const
 		if (s == CREDS_FOUND)
 			return CREDS_FOUND;
 		if (s == CREDS_NOT_CONFIGURED)
-			snprintf(err, errsz, "profile '%s': credential_source %s: %s", st->profile, sources[i].name,
-				 sources[i].what);
+			error_set(err, errsz, "profile '%s': credential_source %s: %s", st->profile, sources[i].name,
+				  sources[i].what);
 		else
-			snprintf(err, errsz, "profile '%s': credential_source %s: %s", st->profile, sources[i].name, why);
+			error_set(err, errsz, "profile '%s': credential_source %s: %s", st->profile, sources[i].name, why);
 		return CREDS_BROKEN;
 	}
 	char shown[64];
@@ -300,10 +303,10 @@ static enum creds_status run_named_source(const struct creds_context *ctx, const
 	for (const char *p = st->named_source; *p && n + 1 < sizeof shown; p++)
 		shown[n++] = (unsigned char)*p < 0x20 ? ' ' : *p;
 	shown[n] = '\0';
-	snprintf(err, errsz,
-		 "profile '%s': unsupported credential_source '%s' (expected Environment, Ec2InstanceMetadata or "
-		 "EcsContainer)",
-		 st->profile, shown);
+	error_set(err, errsz,
+		  "profile '%s': unsupported credential_source '%s' (expected Environment, Ec2InstanceMetadata or "
+		  "EcsContainer)",
+		  st->profile, shown);
 	return CREDS_BROKEN;
 }
 
@@ -334,29 +337,28 @@ enum creds_status creds_from_profile(const struct creds_context *ctx, struct cre
 		char cp[512] = "", crp[512] = "", why[128];
 		if (aws_config_paths(ctx->getenv_fn, cp, sizeof cp, crp, sizeof crp, why, sizeof why) != 0)
 			cp[0] = crp[0] = '\0';
-		snprintf(err, errsz, "profile '%s' (from %s) not found in %s, %s", name,
-			 option ? "--profile" : "AWS_PROFILE", *cp ? cp : "(no config file)",
-			 *crp ? crp : "(no credentials file)");
+		error_set(err, errsz, "profile '%s' (from %s) not found in %s, %s", name,
+			  option ? "--profile" : "AWS_PROFILE", *cp ? cp : "(no config file)",
+			  *crp ? crp : "(no credentials file)");
 		return CREDS_BROKEN;
 	}
 	struct creds_plan plan;
 	char why[512];
 	enum creds_status s = creds_profile_plan(ctx->config, name, &plan, why, sizeof why);
 	if (s == CREDS_NOT_CONFIGURED) {
-		if (ctx->verbose >= 2)
-			fprintf(stderr, "profile '%s': %s\n", name, why);
+		trace_printf(ctx->trace, 2, "profile '%s': %s", name, why);
 		return CREDS_NOT_CONFIGURED;
 	}
 	if (s == CREDS_BROKEN) {
-		snprintf(err, errsz, "profile '%s': %s", name, why);
+		error_set(err, errsz, "profile '%s': %s", name, why);
 		return CREDS_BROKEN;
 	}
 	/* validate every AssumeRole step before any network traffic */
 	int durations[CREDS_PLAN_MAX_STEPS] = {0};
 	for (size_t i = 1; i < plan.nsteps; i++) {
 		if (plan.step[i].duration_seconds && parse_duration(plan.step[i].duration_seconds, &durations[i]) != 0) {
-			snprintf(err, errsz, "profile '%s': duration_seconds must be a whole number from 900 to 43200",
-				 plan.step[i].profile);
+			error_set(err, errsz, "profile '%s': duration_seconds must be a whole number from 900 to 43200",
+				  plan.step[i].profile);
 			return CREDS_BROKEN;
 		}
 	}
@@ -368,7 +370,7 @@ enum creds_status creds_from_profile(const struct creds_context *ctx, struct cre
 	switch (b->kind) {
 	case CREDS_PLAN_ACCESS_KEY:
 		if (creds_set(&cur, b->access_key_id, b->secret_access_key, b->session_token, 0, "profile") != 0) {
-			snprintf(err, errsz, "%s: out of memory", label);
+			error_set(err, errsz, "%s: out of memory", label);
 			return CREDS_BROKEN;
 		}
 		break;
@@ -386,23 +388,22 @@ enum creds_status creds_from_profile(const struct creds_context *ctx, struct cre
 			return CREDS_BROKEN;
 		break;
 	case CREDS_PLAN_SSO:
-		snprintf(err, errsz,
-			 "%s uses IAM Identity Center (SSO): SSO is not supported by this plugin; use a role "
-			 "(role_arn), credential_process or static keys, or export the SSO session's temporary "
-			 "credentials into the environment",
-			 label);
+		error_set(err, errsz,
+			  "%s uses IAM Identity Center (SSO): SSO is not supported by this plugin; use a role "
+			  "(role_arn), credential_process or static keys, or export the SSO session's temporary "
+			  "credentials into the environment",
+			  label);
 		return CREDS_BROKEN;
 	case CREDS_PLAN_ASSUME_ROLE:
-		snprintf(err, errsz, "%s: internal error: no base credentials", label);
+		error_set(err, errsz, "%s: internal error: no base credentials", label);
 		return CREDS_BROKEN;
 	}
 	for (size_t i = 1; i < plan.nsteps; i++) {
 		const struct creds_plan_step *st = &plan.step[i];
 		struct creds next;
 		snprintf(label, sizeof label, "profile '%s'", st->profile);
-		if (ctx->verbose >= 2)
-			fprintf(stderr, "%s: assuming role %s with credentials from %s\n", label, st->role_arn,
-				cur.source);
+		trace_printf(ctx->trace, 2, "%s: assuming role %s with credentials from %s", label, st->role_arn,
+			     cur.source);
 		int rc = sts_assume_role(ctx, &cur, st->role_arn, st->role_session_name, st->external_id, durations[i],
 					 label, &next, err, errsz);
 		creds_free(&cur);

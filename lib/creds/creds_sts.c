@@ -1,6 +1,8 @@
 /* creds_sts.c - see creds_sts.h. */
 #define _GNU_SOURCE
 #include "creds_sts.h"
+#include "error.h"
+#include "trace.h"
 #include "backoff.h"
 #include "strbuf.h"
 
@@ -77,18 +79,18 @@ int sts_endpoint_url(const struct creds_context *ctx, char *url, size_t urlsz, c
 	if (override) {
 		struct endpoint_params p = {.region = NULL, .endpoint_override = override};
 		if (endpoint_resolve(&p, url, urlsz, why, sizeof why) != 0) {
-			snprintf(err, errsz, "%s is not usable: %s", var, why);
+			error_set(err, errsz, "%s is not usable: %s", var, why);
 			return -1;
 		}
 		return 0;
 	}
 	if (endpoint_validate_region(region, why, sizeof why) != 0) {
-		snprintf(err, errsz, "cannot build the STS endpoint: %s", why);
+		error_set(err, errsz, "cannot build the STS endpoint: %s", why);
 		return -1;
 	}
 	int n = snprintf(url, urlsz, "https://sts.%s.%s", region, dns_suffix(endpoint_partition_of_region(region)));
 	if (n < 0 || (size_t)n >= urlsz) {
-		snprintf(err, errsz, "STS endpoint URL too long");
+		error_set(err, errsz, "STS endpoint URL too long");
 		return -1;
 	}
 	return 0;
@@ -236,7 +238,7 @@ int sts_parse_response(long http_status, const char *body, size_t body_len, doub
 	if (http_status == 200) {
 		const char *cb, *ce;
 		if (xml_find(b, e, "Credentials", &cb, &ce) != 0) {
-			snprintf(err, errsz, "the response (HTTP 200) has no <Credentials> element");
+			error_set(err, errsz, "the response (HTTP 200) has no <Credentials> element");
 			return -1;
 		}
 		char *akid = xml_get(cb, ce, "AccessKeyId");
@@ -247,11 +249,11 @@ int sts_parse_response(long http_status, const char *body, size_t body_len, doub
 		double expiration = now + STS_DEFAULT_EXPIRY_SECONDS;
 		char why[128];
 		if (!akid || !*akid || !secret || !*secret)
-			snprintf(err, errsz, "the response lacks %s", !akid || !*akid ? "AccessKeyId" : "SecretAccessKey");
+			error_set(err, errsz, "the response lacks %s", !akid || !*akid ? "AccessKeyId" : "SecretAccessKey");
 		else if (exp && *exp && timestamp_parse(exp, &expiration, why, sizeof why) != 0)
-			snprintf(err, errsz, "the response has an invalid Expiration: %s", why);
+			error_set(err, errsz, "the response has an invalid Expiration: %s", why);
 		else if (creds_set(out, akid, secret, token, expiration, source) != 0)
-			snprintf(err, errsz, "out of memory");
+			error_set(err, errsz, "out of memory");
 		else
 			rc = 0;
 		free(akid);
@@ -274,11 +276,11 @@ int sts_parse_response(long http_status, const char *body, size_t body_len, doub
 	if (code && codesz)
 		snprintf(code, codesz, "%s", cs);
 	if (*cs && *ms)
-		snprintf(err, errsz, "%s: %s (HTTP %ld)", cs, ms, http_status);
+		error_set(err, errsz, "%s: %s (HTTP %ld)", cs, ms, http_status);
 	else if (*cs)
-		snprintf(err, errsz, "%s (HTTP %ld)", cs, http_status);
+		error_set(err, errsz, "%s (HTTP %ld)", cs, http_status);
 	else
-		snprintf(err, errsz, "HTTP %ld", http_status);
+		error_set(err, errsz, "HTTP %ld", http_status);
 	free(c);
 	free(m);
 	return -1;
@@ -316,15 +318,16 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 {
 	char url[1024], hostport[512], path[512], why[512];
 	if (!ctx || !ctx->http) {
-		creds_seterr(err, errsz, source_label, "%s: no HTTP client available", what);
+		error_set(err, errsz, "%s%s%s: no HTTP client available", CREDS_LABEL(source_label), what);
 		return -1;
 	}
 	if (sts_endpoint_url(ctx, url, sizeof url, why, sizeof why) != 0) {
-		creds_seterr(err, errsz, source_label, "%s: %s", what, why);
+		error_set(err, errsz, "%s%s%s: %s", CREDS_LABEL(source_label), what, why);
 		return -1;
 	}
 	if (split_url(url, hostport, sizeof hostport, path, sizeof path) != 0) {
-		creds_seterr(err, errsz, source_label, "%s: the STS endpoint URL cannot be used", what);
+		error_set(err, errsz, "%s%s%s: the STS endpoint URL cannot be used",
+			  CREDS_LABEL(source_label), what);
 		return -1;
 	}
 	char full[1600];
@@ -358,7 +361,8 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 						  .now = (time_t)ctx_now(ctx), .normalize_path = 1,
 						  .double_encode_path = 1, .sign_content_sha256 = 0};
 			if (sigv4_sign(&rq, &sc, &sp, &sr, why, sizeof why) != 0) {
-				creds_seterr(err, errsz, source_label, "%s: cannot sign the request: %s", what, why);
+				error_set(err, errsz, "%s%s%s: cannot sign the request: %s",
+					  CREDS_LABEL(source_label), what, why);
 				return -1;
 			}
 			snprintf(h_date, sizeof h_date, "X-Amz-Date: %s", sr.amz_date);
@@ -368,7 +372,8 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 					h_token = NULL;
 				if (!h_token) {
 					sigv4_result_free(&sr);
-					creds_seterr(err, errsz, source_label, "%s: out of memory", what);
+					error_set(err, errsz, "%s%s%s: out of memory",
+						  CREDS_LABEL(source_label), what);
 					return -1;
 				}
 				headers[nh++] = h_token;
@@ -377,7 +382,7 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 				h_auth = NULL;
 				wipe_free(h_token);
 				sigv4_result_free(&sr);
-				creds_seterr(err, errsz, source_label, "%s: out of memory", what);
+				error_set(err, errsz, "%s%s%s: out of memory", CREDS_LABEL(source_label), what);
 				return -1;
 			}
 			headers[nh++] = h_auth;
@@ -407,7 +412,7 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 			if (rc == 0)
 				return 0;
 			if (status == 200) { /* malformed success: not retried */
-				creds_seterr(err, errsz, source_label, "%s: %s", what, reason);
+				error_set(err, errsz, "%s%s%s: %s", CREDS_LABEL(source_label), what, reason);
 				return -1;
 			}
 			retryable = retry_is_retryable(status, code, RETRY_TRANSPORT_NONE) ||
@@ -418,13 +423,13 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 			pause = retry_sleep_within(retry_backoff_seconds(attempt, backoff_jitter01()), deadline_remaining(dl));
 		if (pause < 0) {
 			if (attempt > 1)
-				creds_seterr(err, errsz, source_label, "%s: %s (after %d attempts)", what, reason, attempt);
+				error_set(err, errsz, "%s%s%s: %s (after %d attempts)",
+					  CREDS_LABEL(source_label), what, reason, attempt);
 			else
-				creds_seterr(err, errsz, source_label, "%s: %s", what, reason);
+				error_set(err, errsz, "%s%s%s: %s", CREDS_LABEL(source_label), what, reason);
 			return -1;
 		}
-		if (ctx->verbose >= 2)
-			fprintf(stderr, "%s: attempt %d failed (%s), retrying in %.2f s\n", what, attempt, reason, pause);
+		trace_printf(ctx->trace, 2, "%s: attempt %d failed (%s), retrying in %.2f s", what, attempt, reason, pause);
 		backoff_sleep(pause);
 	}
 }
@@ -435,7 +440,7 @@ int sts_assume_role(const struct creds_context *ctx, const struct creds *source,
 {
 	memset(out, 0, sizeof *out);
 	if (!role_arn || !*role_arn) {
-		creds_seterr(err, errsz, source_label, "STS AssumeRole: no role ARN");
+		error_set(err, errsz, "%s%sSTS AssumeRole: no role ARN", CREDS_LABEL(source_label));
 		return -1;
 	}
 	char what[400];
@@ -443,7 +448,7 @@ int sts_assume_role(const struct creds_context *ctx, const struct creds *source,
 	sanitize(role_arn, arn, sizeof arn, 256);
 	snprintf(what, sizeof what, "STS AssumeRole for role %s", arn);
 	if (!source || !source->access_key_id || !source->secret_access_key) {
-		creds_seterr(err, errsz, source_label, "%s: no source credentials", what);
+		error_set(err, errsz, "%s%s%s: no source credentials", CREDS_LABEL(source_label), what);
 		return -1;
 	}
 	char gen[80], sess[STS_MAX_SESSION_NAME + 1], dur[24];
@@ -464,7 +469,7 @@ int sts_assume_role(const struct creds_context *ctx, const struct creds *source,
 	}
 	if (b.oom) {
 		strbuf_free(&b);
-		creds_seterr(err, errsz, source_label, "%s: out of memory", what);
+		error_set(err, errsz, "%s%s%s: out of memory", CREDS_LABEL(source_label), what);
 		return -1;
 	}
 	int rc = sts_call(ctx, source, &b, 0, what, source_label, "assume-role", out, err, errsz);
@@ -478,14 +483,15 @@ int sts_assume_role_with_web_identity(const struct creds_context *ctx, const cha
 {
 	memset(out, 0, sizeof *out);
 	if (!role_arn || !*role_arn) {
-		creds_seterr(err, errsz, source_label, "STS AssumeRoleWithWebIdentity: no role ARN");
+		error_set(err, errsz, "%s%sSTS AssumeRoleWithWebIdentity: no role ARN",
+			  CREDS_LABEL(source_label));
 		return -1;
 	}
 	char what[400], arn[300];
 	sanitize(role_arn, arn, sizeof arn, 256);
 	snprintf(what, sizeof what, "STS AssumeRoleWithWebIdentity for role %s", arn);
 	if (!token || !*token) {
-		creds_seterr(err, errsz, source_label, "%s: empty web identity token", what);
+		error_set(err, errsz, "%s%s%s: empty web identity token", CREDS_LABEL(source_label), what);
 		return -1;
 	}
 	char gen[80], sess[STS_MAX_SESSION_NAME + 1];
@@ -501,7 +507,7 @@ int sts_assume_role_with_web_identity(const struct creds_context *ctx, const cha
 	buf_param(&b, "WebIdentityToken", token);
 	if (b.oom) {
 		strbuf_free(&b);
-		creds_seterr(err, errsz, source_label, "%s: out of memory", what);
+		error_set(err, errsz, "%s%s%s: out of memory", CREDS_LABEL(source_label), what);
 		return -1;
 	}
 	int rc = sts_call(ctx, NULL, &b, 1, what, source_label, "web-identity", out, err, errsz);
@@ -515,20 +521,20 @@ static int read_token_file(const char *path, char **out, char *err, size_t errsz
 	*out = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		snprintf(err, errsz, "cannot read the web identity token file %s: %s", path, strerror(errno));
+		error_set(err, errsz, "cannot read the web identity token file %s: %s", path, strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		snprintf(err, errsz, "the web identity token file %s is not a regular file", path);
+		error_set(err, errsz, "the web identity token file %s is not a regular file", path);
 		return -1;
 	}
 	size_t cap = STS_MAX_WEB_IDENTITY_TOKEN + 1, len = 0;
 	char *buf = malloc(cap + 1);
 	if (!buf) {
 		close(fd);
-		snprintf(err, errsz, "out of memory");
+		error_set(err, errsz, "out of memory");
 		return -1;
 	}
 	for (;;) {
@@ -536,7 +542,7 @@ static int read_token_file(const char *path, char **out, char *err, size_t errsz
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			snprintf(err, errsz, "cannot read the web identity token file %s: %s", path, strerror(errno));
+			error_set(err, errsz, "cannot read the web identity token file %s: %s", path, strerror(errno));
 			close(fd);
 			OPENSSL_cleanse(buf, cap + 1);
 			free(buf);
@@ -551,8 +557,8 @@ static int read_token_file(const char *path, char **out, char *err, size_t errsz
 	close(fd);
 	buf[len] = '\0';
 	if (len > STS_MAX_WEB_IDENTITY_TOKEN || memchr(buf, '\0', len)) {
-		snprintf(err, errsz, "the web identity token file %s is %s", path,
-			 len > STS_MAX_WEB_IDENTITY_TOKEN ? "larger than 64 KiB" : "binary");
+		error_set(err, errsz, "the web identity token file %s is %s", path,
+			  len > STS_MAX_WEB_IDENTITY_TOKEN ? "larger than 64 KiB" : "binary");
 		OPENSSL_cleanse(buf, cap + 1);
 		free(buf);
 		return -1;
@@ -561,7 +567,7 @@ static int read_token_file(const char *path, char **out, char *err, size_t errsz
 	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
 		i++;
 	if (i == len) {
-		snprintf(err, errsz, "the web identity token file %s is empty", path);
+		error_set(err, errsz, "the web identity token file %s is empty", path);
 		free(buf);
 		return -1;
 	}
@@ -577,11 +583,11 @@ int sts_web_identity_from_file(const struct creds_context *ctx, const char *role
 	char *token;
 	memset(out, 0, sizeof *out);
 	if (!token_file || !*token_file) {
-		creds_seterr(err, errsz, source_label, "no web identity token file given");
+		error_set(err, errsz, "%s%sno web identity token file given", CREDS_LABEL(source_label));
 		return -1;
 	}
 	if (read_token_file(token_file, &token, why, sizeof why) != 0) {
-		creds_seterr(err, errsz, source_label, "%s", why);
+		error_set(err, errsz, "%s%s%s", CREDS_LABEL(source_label), why);
 		return -1;
 	}
 	int rc = sts_assume_role_with_web_identity(ctx, role_arn, token, session_name, source_label, out, err, errsz);
@@ -599,8 +605,8 @@ enum creds_status creds_from_web_identity_env(const struct creds_context *ctx, s
 	if (!file && !arn)
 		return CREDS_NOT_CONFIGURED;
 	if (!file || !arn) {
-		snprintf(err, errsz, "web identity: %s is set but %s is not", file ? "AWS_WEB_IDENTITY_TOKEN_FILE" : "AWS_ROLE_ARN",
-			 file ? "AWS_ROLE_ARN" : "AWS_WEB_IDENTITY_TOKEN_FILE");
+		error_set(err, errsz, "web identity: %s is set but %s is not", file ? "AWS_WEB_IDENTITY_TOKEN_FILE" : "AWS_ROLE_ARN",
+			  file ? "AWS_ROLE_ARN" : "AWS_WEB_IDENTITY_TOKEN_FILE");
 		return CREDS_BROKEN;
 	}
 	if (sts_web_identity_from_file(ctx, arn, file, sess, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)", out, err,

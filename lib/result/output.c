@@ -333,25 +333,10 @@ void output_summary(struct output *o, const char *fmt, ...)
 	o->summary = s;
 }
 
-void output_line(struct output *o, const char *fmt, ...)
+/* Keep one sanitized long-output line (ownership of s passes here). */
+static void keep_line(struct output *o, char *s)
 {
-	va_list ap;
-	char *s;
-	size_t len;
-	if (!o)
-		return;
-	if (o->nlines >= OUTPUT_MAX_LINES) {
-		o->dropped_lines++;
-		return;
-	}
-	va_start(ap, fmt);
-	s = format_sanitized(OUTPUT_LINE_MAX_CHARS, fmt, ap);
-	va_end(ap);
-	if (!s) {
-		o->oom = true;
-		return;
-	}
-	len = strlen(s);
+	size_t len = strlen(s);
 	if (o->line_bytes + len + 1 > OUTPUT_MAX_LINE_BYTES) {
 		free(s);
 		o->dropped_lines++;
@@ -370,6 +355,53 @@ void output_line(struct output *o, const char *fmt, ...)
 	}
 	o->lines[o->nlines++] = s;
 	o->line_bytes += len + 1;
+}
+
+void output_line(struct output *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	if (!o)
+		return;
+	if (o->nlines >= OUTPUT_MAX_LINES) {
+		o->dropped_lines++;
+		return;
+	}
+	va_start(ap, fmt);
+	s = format_sanitized(OUTPUT_LINE_MAX_CHARS, fmt, ap);
+	va_end(ap);
+	if (!s) {
+		o->oom = true;
+		return;
+	}
+	keep_line(o, s);
+}
+
+void output_line_nested(struct output *o, unsigned depth, const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *line;
+	if (!o)
+		return;
+	if (o->nlines >= OUTPUT_MAX_LINES) {
+		o->dropped_lines++;
+		return;
+	}
+	va_start(ap, fmt);
+	s = format_sanitized(OUTPUT_LINE_MAX_CHARS, fmt, ap);
+	va_end(ap);
+	if (!s || asprintf(&line, "%*s\\_ %s", (int)(4 * (depth ? depth : 1)), "", s) < 0) {
+		free(s);
+		o->oom = true;
+		return;
+	}
+	free(s);
+	keep_line(o, line);
+}
+
+size_t output_dropped_lines(const struct output *o)
+{
+	return o ? o->dropped_lines : 0;
 }
 
 /* ----------------------------------------------------------------- perfdata */

@@ -79,6 +79,16 @@ void output_summary(struct output *o, const char *fmt, ...) __attribute__((forma
 void output_line(struct output *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * Append one nested long-output line in monitoring-plugins' multi-line style:
+ * 4 * depth spaces, "\_ ", then the sanitized text (depth 0 counts as 1).
+ */
+void output_line_nested(struct output *o, unsigned depth, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* How many long-output lines the caps have dropped so far. */
+size_t output_dropped_lines(const struct output *o);
+
+/*
  * Append a perfdata item. uom: NULL/"" (count), "s", "ms", "us", "%", "B",
  * "KB", "MB", "GB", "TB" or "c". warn/crit: range text or NULL. min/max:
  * NULL for none. Returns 0, or -1 (item left out) when the label is empty

@@ -1,5 +1,6 @@
 /* options.c - see options.h. */
 #include "config.h"
+#include "error.h"
 #include "options.h"
 
 #include <errno.h>
@@ -19,13 +20,27 @@ enum {
 	OPT_CA_PATH,
 	OPT_PROXY,
 	OPT_NO_CREDENTIAL_CACHE,
+	OPT_ALL_TABLES,
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
+	OPT_PARALLEL,
+	OPT_MAX_RATE,
+	OPT_DETAIL,
+	OPT_PERFDATA,
 };
 
 static const struct plugin_option common[] = {
 	{"table-arn", 'a', "ARN", "The table: arn:PARTITION:s3tables:REGION:ACCOUNT:bucket/BUCKET/table/TABLE-ID", 'a'},
 	{"table-bucket-arn", 'b', "ARN", "The table bucket, with --namespace and --table, to name the table instead of --table-arn", 'b'},
-	{"namespace", 'n', "NAMESPACE", "The table's namespace (with --table-bucket-arn)", 'n'},
+	{"namespace", 'n', "NAMESPACE", "The table's namespace (with --table-bucket-arn); with --all-tables: only this namespace (repeatable)", 'n'},
 	{"table", 'N', "NAME", "The table's name (with --table-bucket-arn)", 'N'},
+	{"all-tables", 0, NULL, "Check every table of --table-bucket-arn (ListTables, every page) in one run", OPT_ALL_TABLES},
+	{"include", 0, "REGEX", "With --all-tables: check only tables whose namespace.table matches this POSIX extended regex (repeatable)", OPT_INCLUDE},
+	{"exclude", 0, "REGEX", "With --all-tables: skip tables whose namespace.table matches this POSIX extended regex (repeatable)", OPT_EXCLUDE},
+	{"parallel", 0, "N", "With --all-tables: requests in flight at once, 1 to 32, on kept-alive connections; default 4", OPT_PARALLEL},
+	{"max-rate", 0, "N", "With --all-tables: at most N requests per second across the run; default no cap", OPT_MAX_RATE},
+	{"detail", 0, "problems|all", "With --all-tables: long output lists the non-OK tables (default) or every table", OPT_DETAIL},
+	{"perfdata", 0, "summary|per-table", "With --all-tables: per-table adds namespace.table::metric items (within the cap)", OPT_PERFDATA},
 	{"warning", 'w', "RANGE", NULL, 'w'},
 	{"critical", 'c', "RANGE", NULL, 'c'},
 	{"region", 'R', "REGION", "AWS region; default: the ARN's region, else AWS_REGION, AWS_DEFAULT_REGION, the profile", 'R'},
@@ -62,8 +77,9 @@ static void print_help(const struct plugin_info *info)
 {
 	printf("%s (%s) %s\n", info->program, PACKAGE_NAME, PACKAGE_VERSION);
 	printf("%s\n\n", info->purpose);
-	printf("Usage: %s -a TABLE-ARN [options]\n  or:  %s -b BUCKET-ARN -n NAMESPACE -N TABLE [options]\n\n",
-	       info->program, info->program);
+	printf("Usage: %s -a TABLE-ARN [options]\n  or:  %s -b BUCKET-ARN -n NAMESPACE -N TABLE [options]\n"
+	       "  or:  %s -b BUCKET-ARN --all-tables [-n NAMESPACE ...] [--include REGEX ...] [options]\n\n",
+	       info->program, info->program, info->program);
 	printf("Options:\n");
 	for (size_t i = 0; i < NCOMMON; i++) {
 		const struct plugin_option *o = &common[i];
@@ -82,6 +98,18 @@ static void print_help(const struct plugin_info *info)
 	       " s, m, h or d on each end (-w 30m -c 2h); byte ranges take K, M, G or T (1024-based).\n");
 	if (info->notes)
 		printf("\n%s\n", info->notes);
+	printf("\nEvery table of a bucket (--all-tables with --table-bucket-arn):\n"
+	       " ListTables gives each table (every page; --namespace, --include and --exclude\n"
+	       " filter them), then each table is checked exactly as above, --parallel at once.\n"
+	       " A table the check does not apply to counts as not applicable and does not raise\n"
+	       " the state, unless the state for that case is given explicitly. One table's\n"
+	       " failure makes that table UNKNOWN and the run goes on. One deadline (-t) for the\n"
+	       " whole run: tables not checked by then count as not_checked. The first line counts\n"
+	       " the tables by state, worst first; the long output has one line per non-OK table\n"
+	       " (every table with --detail=all) with its details nested under it. Perfdata:\n"
+	       " tables, ok, warning, critical, unknown, not_applicable, not_checked and the worst\n"
+	       " value of the check's metrics; --perfdata=per-table adds namespace.table::metric.\n"
+	       " IAM permission needed as well: s3tables:ListTables.\n");
 	printf("\nCredentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
 	       "AWS_SESSION_TOKEN). Nothing secret is ever printed, at any verbosity.\n");
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n");
@@ -91,7 +119,7 @@ int options_parse_state(const char *arg, enum mp_state *out, char *err, size_t e
 {
 	if (state_parse(arg, out) == 0)
 		return 0;
-	snprintf(err, errsz, "'%s' is not a state (OK, WARNING, CRITICAL, UNKNOWN or 0-3)", arg);
+	error_set(err, errsz, "'%s' is not a state (OK, WARNING, CRITICAL, UNKNOWN or 0-3)", arg);
 	return -1;
 }
 
@@ -101,7 +129,7 @@ int options_parse_int(const char *arg, long min, long max, long *out, char *err,
 	errno = 0;
 	long v = strtol(arg, &end, 10);
 	if (errno || end == arg || *end || v < min || v > max) {
-		snprintf(err, errsz, "'%s' is not a whole number from %ld to %ld", arg, min, max);
+		error_set(err, errsz, "'%s' is not a whole number from %ld to %ld", arg, min, max);
 		return -1;
 	}
 	*out = v;
@@ -114,7 +142,7 @@ static int parse_timeout(const char *arg, struct common_options *o, char *err, s
 	const char *colon = strchr(arg, ':');
 	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
 	if (n == 0 || n >= sizeof num) {
-		snprintf(err, errsz, "'%s' is not SECONDS[:STATE]", arg);
+		error_set(err, errsz, "'%s' is not SECONDS[:STATE]", arg);
 		return -1;
 	}
 	memcpy(num, arg, n);
@@ -123,7 +151,7 @@ static int parse_timeout(const char *arg, struct common_options *o, char *err, s
 	errno = 0;
 	double t = strtod(num, &end);
 	if (errno || *end || !isfinite(t) || t <= 0 || t > 86400) {
-		snprintf(err, errsz, "'%s' is not a number of seconds between 0 and 86400", num);
+		error_set(err, errsz, "'%s' is not a number of seconds between 0 and 86400", num);
 		return -1;
 	}
 	o->timeout = t;
@@ -150,7 +178,56 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 	switch (key) {
 	case 'a': o->table_arn = arg; return 0;
 	case 'b': o->bucket_arn = arg; return 0;
-	case 'n': o->namespace_name = arg; return 0;
+	case 'n':
+		if (o->nnamespaces >= OPTIONS_MAX_LIST) {
+			error_set(err, errsz, "at most %d namespaces", OPTIONS_MAX_LIST);
+			return -1;
+		}
+		if (!o->namespace_name)
+			o->namespace_name = arg;
+		o->namespaces[o->nnamespaces++] = arg;
+		return 0;
+	case OPT_ALL_TABLES: o->all_tables = 1; return 0;
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE: {
+		const char **list = key == OPT_INCLUDE ? o->includes : o->excludes;
+		size_t *count = key == OPT_INCLUDE ? &o->nincludes : &o->nexcludes;
+		if (*count >= OPTIONS_MAX_LIST) {
+			error_set(err, errsz, "at most %d patterns", OPTIONS_MAX_LIST);
+			return -1;
+		}
+		list[(*count)++] = arg;
+		o->fleet_option = key == OPT_INCLUDE ? "--include" : "--exclude";
+		return 0;
+	}
+	case OPT_PARALLEL:
+		if (options_parse_int(arg, 1, 32, &n, err, errsz))
+			return -1;
+		o->parallel = (int)n;
+		o->fleet_option = "--parallel";
+		return 0;
+	case OPT_MAX_RATE:
+		if (options_parse_int(arg, 1, 100000, &n, err, errsz))
+			return -1;
+		o->max_rate = (double)n;
+		o->fleet_option = "--max-rate";
+		return 0;
+	case OPT_DETAIL:
+		if (strcmp(arg, "problems") != 0 && strcmp(arg, "all") != 0) {
+			error_set(err, errsz, "'%s' is not problems or all", arg);
+			return -1;
+		}
+		o->detail_all = strcmp(arg, "all") == 0;
+		o->fleet_option = "--detail";
+		return 0;
+	case OPT_PERFDATA:
+		if (strcmp(arg, "summary") != 0 && strcmp(arg, "per-table") != 0) {
+			error_set(err, errsz, "'%s' is not summary or per-table", arg);
+			return -1;
+		}
+		o->perfdata_per_table = strcmp(arg, "per-table") == 0;
+		o->fleet_option = "--perfdata";
+		return 0;
 	case 'N': o->table_name = arg; return 0;
 	case 'R': o->region = arg; return 0;
 	case 'P': o->profile = arg; return 0;
@@ -178,6 +255,35 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 	return 1; /* not a common option */
 }
 
+/* Which table(s): one by ARN, one by name, or every table of a bucket. Exits on a usage error. */
+static void check_selection(const struct plugin_info *info, const struct common_options *o)
+{
+	const char *name = info->check_name;
+	if (o->all_tables) {
+		if (o->table_arn || o->table_name)
+			output_die(name, STATE_UNKNOWN, "--all-tables checks every table of --table-bucket-arn: not with %s",
+				   o->table_arn ? "--table-arn" : "--table");
+		if (!o->bucket_arn)
+			output_die(name, STATE_UNKNOWN, "--all-tables needs --table-bucket-arn");
+		return;
+	}
+	if (o->fleet_option)
+		output_die(name, STATE_UNKNOWN, "%s needs --all-tables", o->fleet_option);
+	if (o->nnamespaces > 1)
+		output_die(name, STATE_UNKNOWN, "--namespace is repeatable only with --all-tables");
+	int by_name = o->bucket_arn || o->namespace_name || o->table_name;
+	if (o->table_arn && by_name)
+		output_die(name, STATE_UNKNOWN,
+			   "give either --table-arn or --table-bucket-arn with --namespace and --table, not both");
+	if (!o->table_arn && !by_name)
+		output_die(name, STATE_UNKNOWN,
+			   "no table given: use --table-arn, --table-bucket-arn with --namespace and --table, or "
+			   "--table-bucket-arn with --all-tables");
+	if (by_name && !(o->bucket_arn && o->namespace_name && o->table_name))
+		output_die(name, STATE_UNKNOWN, "--table-bucket-arn, --namespace and --table go together; missing %s",
+			   !o->bucket_arn ? "--table-bucket-arn" : !o->namespace_name ? "--namespace" : "--table");
+}
+
 void options_parse(const struct plugin_info *info, int argc, char **argv, struct common_options *o)
 {
 	size_t total = NCOMMON + info->noptions;
@@ -189,6 +295,7 @@ void options_parse(const struct plugin_info *info, int argc, char **argv, struct
 	o->fips = o->dualstack = -1;
 	o->timeout = 10;
 	o->timeout_state = STATE_UNKNOWN;
+	o->parallel = 4;
 	if (!longopts)
 		output_die(info->check_name, STATE_UNKNOWN, "out of memory");
 
@@ -245,14 +352,5 @@ void options_parse(const struct plugin_info *info, int argc, char **argv, struct
 	if (optind < argc)
 		output_die(info->check_name, STATE_UNKNOWN, "unexpected argument '%s' (see --help)", argv[optind]);
 
-	int by_name = o->bucket_arn || o->namespace_name || o->table_name;
-	if (o->table_arn && by_name)
-		output_die(info->check_name, STATE_UNKNOWN,
-			   "give either --table-arn or --table-bucket-arn with --namespace and --table, not both");
-	if (!o->table_arn && !by_name)
-		output_die(info->check_name, STATE_UNKNOWN,
-			   "no table given: use --table-arn, or --table-bucket-arn with --namespace and --table");
-	if (by_name && !(o->bucket_arn && o->namespace_name && o->table_name))
-		output_die(info->check_name, STATE_UNKNOWN, "--table-bucket-arn, --namespace and --table go together; missing %s",
-			   !o->bucket_arn ? "--table-bucket-arn" : !o->namespace_name ? "--namespace" : "--table");
+	check_selection(info, o);
 }

@@ -40,10 +40,12 @@ struct plugin_info {
 	const char *notes;       /* extra --help paragraphs (states, perfdata, examples) */
 };
 
+#define OPTIONS_MAX_LIST 64
+
 struct common_options {
 	const char *table_arn;
 	const char *bucket_arn;
-	const char *namespace_name;
+	const char *namespace_name;  /* the first --namespace */
 	const char *table_name;
 	const char *region;
 	const char *profile;
@@ -59,6 +61,17 @@ struct common_options {
 	int verbose;
 	int no_credential_cache;
 	struct thresholds age; /* -w/-c, durations in seconds */
+	/* Fleet scope (--all-tables): every table of bucket_arn. */
+	int all_tables;
+	const char *namespaces[OPTIONS_MAX_LIST];   /* every --namespace */
+	size_t nnamespaces;
+	const char *includes[OPTIONS_MAX_LIST], *excludes[OPTIONS_MAX_LIST];
+	size_t nincludes, nexcludes;
+	int parallel;          /* 1..32, default 4 */
+	double max_rate;       /* requests per second, 0 = no cap */
+	int detail_all;        /* --detail=all */
+	int perfdata_per_table;
+	const char *fleet_option; /* the last fleet-only option given, for "needs --all-tables" */
 };
 
 void options_parse(const struct plugin_info *info, int argc, char **argv, struct common_options *out);

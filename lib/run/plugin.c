@@ -1,7 +1,10 @@
 /* plugin.c - see plugin.h. */
 #include "plugin.h"
 
+#include "arn.h"
 #include "aws_config.h"
+#include "fleet_run.h"
+#include "render.h"
 
 #include <math.h>
 #include <signal.h>
@@ -45,13 +48,10 @@ static void arm_backstop(const struct plugin_run *r)
 
 void plugin_verbose(const struct plugin_run *r, int level, const char *fmt, ...)
 {
-	if (r->opts.verbose < level)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	trace_vprintf(&r->trace, level, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void release(struct plugin_run *r)
@@ -71,6 +71,7 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	memset(r, 0, sizeof *r);
 	r->info = info;
 	options_parse(info, argc, argv, &r->opts);
+	r->trace = (struct trace){.level = r->opts.verbose, .f = stderr};
 	deadline_start(&r->deadline, r->opts.timeout);
 	arm_backstop(r);
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -93,16 +94,16 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 		       r->target.table_label, r->target.region, r->target.region_source,
 		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
 
-	struct http_options ho = {.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
-				  .proxy = r->target.proxy, .verbose = r->opts.verbose};
-	if (!(r->http = http_client_new(&ho, err, sizeof err))) {
+	r->http_opts = (struct http_options){.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
+					     .proxy = r->target.proxy, .trace = &r->trace};
+	if (!(r->http = http_client_new(&r->http_opts, err, sizeof err))) {
 		aws_config_free(r->config);
 		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
 	}
 
 	struct creds_context cc = {.profile = r->opts.profile, .config = r->config, .http = r->http,
 				   .deadline = &r->deadline, .region = r->target.region, .now = r->now,
-				   .verbose = r->opts.verbose, .no_cache = r->opts.no_credential_cache};
+				   .trace = &r->trace, .no_cache = r->opts.no_credential_cache};
 	if (creds_resolve(&cc, &r->creds, err, sizeof err)) {
 		release(r);
 		/* A source cut short by the deadline (or by its own limit just before it) timed out. */
@@ -118,19 +119,17 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	r->client = (struct aws_client){
 		.http = r->http, .creds = &r->creds, .region = r->target.region, .service = "s3tables",
 		.endpoint_url = r->target.endpoint_url, .deadline = &r->deadline,
-		.max_attempts = r->target.max_attempts, .verbose = r->opts.verbose,
+		.max_attempts = r->target.max_attempts, .trace = &r->trace,
 	};
-	if (!(r->out = output_new(info->check_name))) {
-		release(r);
-		output_die(info->check_name, STATE_UNKNOWN, "out of memory");
-	}
 }
 
 
-_Noreturn void plugin_end(struct plugin_run *r)
+_Noreturn void plugin_finish(struct plugin_run *r, struct result *root)
 {
+	struct output *o = render_output(r->info->check_name, root);
+	result_free(root);
 	release(r);
-	output_exit(r->out);
+	output_exit(o);
 }
 
 static const char *plural(int n)
@@ -138,77 +137,72 @@ static const char *plural(int n)
 	return n == 1 ? "" : "s";
 }
 
-_Noreturn void plugin_fail(struct plugin_run *r, const char *operation, int outcome,
-			   const struct aws_result *res, enum mp_state not_found_state,
-			   const char *not_found_text)
+/* -v: how many attempts each request took (called from worker threads too: one whole line). */
+static void trace_answered(const struct check_env *env, const char *operation, const struct aws_result *res)
 {
-	const char *name = r->info->check_name;
-	char desc[1400], secs[64];
-	int n = res->attempts;
-
-	release(r);
-	output_free(r->out);
-	switch (outcome) {
-	case AWS_API_ERROR:
-		aws_error_describe(&res->error, desc, sizeof desc);
-		if (strcmp(res->error.code, "NotFoundException") == 0 || res->http_status == 404)
-			output_die(name, not_found_state, "%s%s%s: %s", not_found_text ? not_found_text : "",
-				   not_found_text ? " - " : "", operation, desc);
-		output_die(name, STATE_UNKNOWN, "%s failed: %s after %d attempt%s", operation, desc, n, plural(n));
-	case AWS_TIMEOUT:
-		output_format_double(r->opts.timeout, secs, sizeof secs);
-		output_die(name, r->opts.timeout_state, "timed out after %s s during %s (%s; %d attempt%s)",
-			   secs, operation, res->message, n, plural(n));
-	case S3T_MALFORMED:
-		output_die(name, STATE_UNKNOWN, "%s returned a %s", operation, res->message);
-	default:
-		output_die(name, STATE_UNKNOWN, "%s failed: %s after %d attempt%s", operation, res->message, n,
-			   plural(n));
-	}
-}
-
-void plugin_answered(struct plugin_run *r, const char *operation, const struct aws_result *res)
-{
-	if (res->received_at > 0)
-		r->now = res->received_at;
+	const struct plugin_run *r = env->hook_ctx;
 	plugin_verbose(r, 1, "%s: %d attempt%s", operation, res->attempts, plural(res->attempts));
 }
 
-char *plugin_table_arn(struct plugin_run *r, enum mp_state not_found_state)
+void plugin_check_env(const struct plugin_run *r, struct check_env *env)
 {
-	if (r->target.by_arn) {
-		char *arn = strdup(r->opts.table_arn);
-		if (!arn)
-			output_die(r->info->check_name, STATE_UNKNOWN, "out of memory");
-		return arn;
-	}
-	struct s3t_table t;
-	struct aws_result res;
-	int rc = s3t_get_table(&r->client, NULL, r->target.bucket.bucket_arn, r->target.namespace_name,
-			       r->target.table_name, &t, &res);
-	plugin_answered(r, "GetTable", &res);
-	if (rc != AWS_OK) {
-		s3t_table_free(&t);
-		aws_result_free(&res);
-		plugin_fail(r, "GetTable", rc, &res, not_found_state, "table not found");
-	}
-	aws_result_free(&res);
-	struct arn check;
-	char why[256];
-	if (arn_parse_table(t.table_arn, &check, why, sizeof why)) {
-		s3t_table_free(&t);
-		release(r);
-		output_die(r->info->check_name, STATE_UNKNOWN, "GetTable returned a malformed response: tableARN: %s", why);
-	}
-	char *arn = t.table_arn;
-	t.table_arn = NULL;
-	s3t_table_free(&t);
-	return arn;
+	*env = (struct check_env){.started = r->now, .timeout = r->opts.timeout,
+				  .timeout_state = r->opts.timeout_state, .answered = trace_answered,
+				  .hook_ctx = (void *)r};
 }
 
-const char *plugin_range_text(const struct range *rg, int present, char *buf, size_t bufsz)
+/*
+ * The table as the check needs it: GetTable turns a name into an ARN, or an ARN into
+ * namespace and name. NULL, or a failure result in *failure.
+ */
+static int resolve_table(struct plugin_run *r, const struct check_def *def, const struct check_env *env,
+			 struct table_ref *ref, struct s3t_table *t, struct result **failure)
 {
-	if (!present || range_format(rg, buf, bufsz) != 0)
-		return NULL;
-	return buf;
+	*ref = (struct table_ref){.table_arn = r->opts.table_arn, .bucket_arn = r->target.bucket.bucket_arn,
+				  .namespace_name = r->target.namespace_name, .name = r->target.table_name};
+	memset(t, 0, sizeof *t);
+	int have = def->needs == CHECK_NEEDS_ARN ? r->target.by_arn : !r->target.by_arn;
+	if (have)
+		return 0;
+	struct aws_result res;
+	int rc = r->target.by_arn ? s3t_get_table(&r->client, r->opts.table_arn, NULL, NULL, NULL, t, &res)
+				  : s3t_get_table(&r->client, NULL, ref->bucket_arn, ref->namespace_name, ref->name, t, &res);
+	check_answered(env, "GetTable", &res);
+	if (rc != AWS_OK) {
+		*failure = check_failure("GetTable", rc, &res, *def->not_found_state, "table not found", NULL, env);
+		aws_result_free(&res);
+		return -1;
+	}
+	aws_result_free(&res);
+	if (def->needs == CHECK_NEEDS_NAME) {
+		ref->namespace_name = t->namespace_name;
+		ref->name = t->name;
+		plugin_verbose(r, 1, "GetTable: namespace %s, name %s", t->namespace_name, t->name);
+		return 0;
+	}
+	struct arn check;
+	char why[256];
+	if (arn_parse_table(t->table_arn, &check, why, sizeof why)) {
+		*failure = result_new();
+		result_set_state(*failure, STATE_UNKNOWN);
+		result_text(*failure, "GetTable returned a malformed response: tableARN: %s", why);
+		return -1;
+	}
+	ref->table_arn = t->table_arn;
+	return 0;
+}
+
+_Noreturn void plugin_check(struct plugin_run *r, const struct check_def *def)
+{
+	struct check_env env;
+	plugin_check_env(r, &env);
+	if (r->opts.all_tables)
+		plugin_finish(r, fleet_run(r, def, &env));
+	struct table_ref ref;
+	struct s3t_table t;
+	struct result *root = NULL;
+	if (resolve_table(r, def, &env, &ref, &t, &root) == 0)
+		root = def->check_table(&r->client, &ref, def->settings, &env);
+	s3t_table_free(&t);
+	plugin_finish(r, root);
 }

@@ -1,27 +1,24 @@
 /*
  * plugin.h - the run every plugin shares: options → resolve → credentials →
- * client, and what each failure of a request becomes.
+ * client, the check, the final print and exit.
  *
  * Contract: plugin_start() parses the command line (options.h), starts the
  * run's single deadline (-t), arms a last-resort timer just past it (so no
  * run can outlive -t by more than a second, whatever blocks), resolves the
  * target (resolve.h), finds credentials (credentials.h) and prepares the
  * signed client. Any failure there prints one UNKNOWN line and exits 3.
- * plugin_fail() turns a failed request into the spec's answer and exits:
- *   404 NotFoundException        → not_found_state, with not_found_text;
- *   other API errors (403 ...)   → UNKNOWN with code, message, HTTP status,
- *                                  request id and the number of attempts;
- *   transport failures           → UNKNOWN naming what failed and the host;
- *   deadline                     → the -t state, "timed out after N s" + stage;
- *   malformed responses          → UNKNOWN saying what was wrong.
- * plugin_table_arn() returns the table ARN, asking GetTable when the table
- * was named by bucket, namespace and name. plugin_end() frees everything and
- * exits with the output's state. verbose(r, level, ...) writes to stderr.
+ * plugin_check() runs a check (check.h) on the table the options name
+ * (asking GetTable first when the check needs what the options lack),
+ * renders its result tree (render.h), prints it and exits with its state:
+ * this is the run layer, the one place that exits after start-up. Failed
+ * requests arrive as results (check_failure), never as exits.
+ * plugin_verbose(r, level, ...) writes one -v line through r->trace (trace.h).
  */
 #ifndef S3T_PLUGIN_H
 #define S3T_PLUGIN_H
 
 #include "aws_client.h"
+#include "check.h"
 #include "aws_config.h"
 #include "credentials.h"
 #include "deadline.h"
@@ -29,7 +26,9 @@
 #include "options.h"
 #include "output.h"
 #include "resolve.h"
+#include "result.h"
 #include "s3tables.h"
+#include "trace.h"
 
 struct plugin_run {
 	const struct plugin_info *info;
@@ -38,31 +37,26 @@ struct plugin_run {
 	struct creds creds;
 	struct deadline deadline;
 	struct http_client *http;
+	struct http_options http_opts; /* how http was made (a fleet run makes one per worker) */
 	struct aws_client client;
-	struct output *out;
 	struct aws_config *config;  /* the shared config files (possibly empty) */
 	const char *profile;        /* the profile in use */
 	double now;                 /* wall clock at the start, for ages */
+	struct trace trace;         /* the -v sink (stderr), handed to everything that traces */
 };
 
 void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv);
 
-_Noreturn void plugin_fail(struct plugin_run *r, const char *operation, int outcome,
-			   const struct aws_result *res, enum mp_state not_found_state,
-			   const char *not_found_text);
+/* Check the table the options name with def (GetTable first when needed), render, exit. */
+_Noreturn void plugin_check(struct plugin_run *r, const struct check_def *def);
 
-/* After a request: ages are measured from when AWS answered; -v counts the attempts. */
-void plugin_answered(struct plugin_run *r, const char *operation, const struct aws_result *res);
+/* The evaluation environment of this run (start time, -t, the -v hook). */
+void plugin_check_env(const struct plugin_run *r, struct check_env *env);
 
-/* The table's ARN (GetTable when named); owned by r's caller: free() it. Exits on failure. */
-char *plugin_table_arn(struct plugin_run *r, enum mp_state not_found_state);
-
-_Noreturn void plugin_end(struct plugin_run *r);
+/* Render root (which may be NULL: out of memory), free everything, print, exit with its state. */
+_Noreturn void plugin_finish(struct plugin_run *r, struct result *root);
 
 void plugin_verbose(const struct plugin_run *r, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* Perfdata threshold text for a duration range in seconds, or NULL when absent. */
-const char *plugin_range_text(const struct range *r, int present, char *buf, size_t bufsz);
 
 #endif

@@ -14,6 +14,8 @@ per-scenario state (e.g. retry counters). See tests/sim/README.md for the scenar
 """
 
 import argparse
+import base64
+import binascii
 import datetime
 import hashlib
 import hmac
@@ -38,6 +40,10 @@ DEFAULT_CREDENTIALS = "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_LIFETIME = 600.0
 DEFAULT_STALL = 30.0
+DEFAULT_LISTED = "fleet-empty,fleet-large,fleet-mixed,sim-bucket"  # what ListTableBuckets lists
+DEFAULT_THROTTLE_LIMIT = 2     # fleet-throttle: requests in flight before it throttles
+DEFAULT_THROTTLE_HOLD = 0.05   # fleet-throttle: seconds each admitted request is held
+DEFAULT_SLOW = 1.0             # fleet-slow: seconds before each status answer
 MAX_SKEW = 15 * 60
 ALGORITHM = "AWS4-HMAC-SHA256"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
@@ -576,6 +582,18 @@ def wrong_types_body(ctx):
     if ctx.op == "GetTableMaintenanceJobStatus":
         return {"tableARN": [ctx.table_arn], "status": [
             {"icebergCompaction": "Successful"}, {"icebergSnapshotManagement": 3}]}
+    if ctx.op == "GetTableReplication":
+        return {"versionToken": 5, "configuration": {"role": [], "rules": "all"}}
+    if ctx.op == "GetTableRecordExpirationConfiguration":
+        return {"configuration": {"status": True, "settings": {"days": "30"}}}
+    if ctx.op == "GetTableMaintenanceConfiguration":
+        return {"tableARN": 1, "configuration": [{"icebergCompaction": "enabled"}]}
+    if ctx.op == "ListTables":
+        return {"tables": {"namespace": "sim_ns", "name": 5}, "continuationToken": 7}
+    if ctx.op == "ListNamespaces":
+        return {"namespaces": "sim_ns"}
+    if ctx.op == "ListTableBuckets":
+        return {"tableBuckets": [{"arn": 1, "name": ["x"], "createdAt": 1700000000}]}
     return {"name": 17, "type": "customer", "tableARN": {"arn": ctx.table_arn},
             "namespace": "sim_ns", "createdAt": 1700000000}
 
@@ -589,7 +607,8 @@ class Reply:
     None, 'slow_headers', 'stall_body', 'truncate', 'reset'."""
 
     def __init__(self, status, body=b"", content_type="application/json", headers=None,
-                 error_code=None, action=None):
+                 error_code=None, action=None, delay=0.0):
+        self.delay = delay  # seconds to wait before answering (fleet-throttle, fleet-slow)
         self.status = status
         self.body = body if isinstance(body, bytes) else body.encode("utf-8")
         self.content_type = content_type
@@ -632,8 +651,12 @@ def ok_reply(ctx):
 
 
 def ok_body(ctx):
+    if ctx.ok is not None:  # listings: the page computed for this request
+        return ctx.ok
     if ctx.op == "GetTable":
         return get_table_body(ctx)
+    if ctx.op in CONFIG_OPS:
+        return config_body(ctx.op, OK_FOR_OP[CONFIG_OPS[ctx.op]], ctx)[1]
     scn = OK_FOR_OP[ctx.op]
     return {"GetTableReplicationStatus": repl_body,
             "GetTableRecordExpirationJobStatus": exp_body,
@@ -750,10 +773,12 @@ GENERIC = ("ok", "not_found", "missing", "forbidden", "access_denied", "bad_requ
 
 
 class Ctx:
-    def __init__(self, op, key, table_arn, bucket_arn, namespace, name, now, count):
+    def __init__(self, op, key, table_arn, bucket_arn, namespace, name, now, count, scenario=None,
+                 ok=None):
         self.op = op
         self.key = key
-        self.scenario = key.split("__", 1)[0]
+        self.scenario = scenario or key.split("__", 1)[0]
+        self.ok = ok
         self.table_arn = table_arn
         self.bucket_arn = bucket_arn
         self.namespace = namespace
@@ -767,6 +792,8 @@ def scenario_reply(ctx):
     r = generic_reply(scn, ctx)
     if r is not None:
         return r
+    if ctx.op in CONFIG_OPS:
+        return config_reply(ctx)
     family = next((op for prefix, op in FAMILY.items() if scn.startswith(prefix)), None)
     if ctx.op == "GetTable":
         # Every non-error scenario resolves: the name keeps selecting the scenario.
@@ -818,18 +845,28 @@ def unknown_operation(method, raw_path):
 def route(method, raw_path, raw_query):
     """Returns (op, params_dict) or (None, Reply) for a routing/validation error."""
     segs = raw_path.split("/")
-    if method == "GET" and raw_path == "/replication-status":
-        return "GetTableReplicationStatus", _query_params(raw_query)
-    if method == "GET" and raw_path == "/table-record-expiration-job-status":
-        return "GetTableRecordExpirationJobStatus", _query_params(raw_query)
-    if method == "GET" and raw_path == "/get-table":
-        return "GetTable", _query_params(raw_query)
-    if (method == "GET" and len(segs) == 6 and segs[0] == "" and segs[1] == "tables"
-            and segs[5] == "maintenance-job-status"):
-        dec = [urllib.parse.unquote_to_bytes(_to_bytes(s)).decode("utf-8", "replace")
-               for s in segs[2:5]]
-        return "GetTableMaintenanceJobStatus", {"tableBucketARN": dec[0], "namespace": dec[1],
-                                                "name": dec[2]}
+
+    def label(x):
+        return urllib.parse.unquote_to_bytes(_to_bytes(x)).decode("utf-8", "replace")
+    if method != "GET":
+        return None, unknown_operation(method, raw_path)
+    simple = {"/replication-status": "GetTableReplicationStatus",
+              "/table-record-expiration-job-status": "GetTableRecordExpirationJobStatus",
+              "/get-table": "GetTable", "/table-replication": "GetTableReplication",
+              "/table-record-expiration": "GetTableRecordExpirationConfiguration",
+              "/buckets": "ListTableBuckets"}
+    if raw_path in simple:
+        return simple[raw_path], _query_params(raw_query)
+    if len(segs) == 3 and segs[0] == "" and segs[1] in ("tables", "namespaces") and segs[2]:
+        params = _query_params(raw_query)
+        params["tableBucketARN"] = label(segs[2])
+        return ("ListTables" if segs[1] == "tables" else "ListNamespaces"), params
+    if (len(segs) == 6 and segs[0] == "" and segs[1] == "tables"
+            and segs[5] in ("maintenance-job-status", "maintenance")):
+        dec = [label(x) for x in segs[2:5]]
+        op = ("GetTableMaintenanceJobStatus" if segs[5] == "maintenance-job-status"
+              else "GetTableMaintenanceConfiguration")
+        return op, {"tableBucketARN": dec[0], "namespace": dec[1], "name": dec[2]}
     return None, unknown_operation(method, raw_path)
 
 
@@ -838,49 +875,405 @@ class ScenarioState:
         self.lock = threading.Lock()
         self.counts = {}
 
-    def bump(self, op, key):
+    def bump(self, op, key, cycle=0):
+        """Count of (op, key) requests so far, this one included; with cycle, 1..cycle
+        over and over (fleet tables: every run sees the same sequence)."""
         with self.lock:
             n = self.counts.get((op, key), 0) + 1
             self.counts[(op, key)] = n
-            return n
+        return (n - 1) % cycle + 1 if cycle else n
 
 
-def handle_operation(op, params, state, now):
+# ---------------------------------------------------------------------------------------------
+# Configurations (GetTableReplication, GetTableRecordExpirationConfiguration,
+# GetTableMaintenanceConfiguration), derived from the same scenario as the status operation
+# ---------------------------------------------------------------------------------------------
+
+CONFIG_OPS = {"GetTableReplication": "GetTableReplicationStatus",
+              "GetTableRecordExpirationConfiguration": "GetTableRecordExpirationJobStatus",
+              "GetTableMaintenanceConfiguration": "GetTableMaintenanceJobStatus"}
+SIM_ROLE = "arn:aws:iam::111122223333:role/s3tables-replication"
+
+
+def unknown_scenario(scn):
+    return error_reply(400, "BadRequestException",
+                       "simulator: unknown scenario '%s' (see tests/sim/README.md)" % scn[:80])
+
+
+def config_body(op, scn, ctx):
+    """(status, body-or-None) of configuration operation op for scenario scn; None for an
+    unknown scenario. The configuration agrees with what the status operation says."""
+    family = next((o for prefix, o in FAMILY.items() if scn.startswith(prefix)), None)
+    if op == "GetTableReplication":
+        if family != "GetTableReplicationStatus":
+            return 404, {}
+        st = repl_body(scn, ctx)
+        if st is None:
+            return None, None
+        dests = [d.get("destinationTableBucketArn") or d.get("destinationBucketARN")
+                 for d in st["destinations"]]
+        if not dests:
+            return 404, {}
+        return 200, {"versionToken": hashlib.sha256(ctx.table_arn.encode()).hexdigest()[:16],
+                     "configuration": {"role": SIM_ROLE, "rules": [
+                         {"destinations": [{"destinationTableBucketARN": d} for d in dests]}]}}
+    if op == "GetTableRecordExpirationConfiguration":
+        if family != "GetTableRecordExpirationJobStatus" or scn == "exp_not_supported":
+            return 405, {}
+        if exp_body(scn, ctx) is None:
+            return None, None
+        if scn == "exp_disabled":
+            return 200, {"configuration": {"status": "disabled"}}
+        return 200, {"configuration": {"status": "enabled", "settings": {"days": 30}}}
+    # GetTableMaintenanceConfiguration
+    if family == "GetTableMaintenanceJobStatus" and maint_body(scn, ctx) is None:
+        return None, None
+    if family is None:
+        return None, None
+    comp = {"status": "enabled", "settings": {"icebergCompaction": {
+        "targetFileSizeMB": 512, "strategy": "auto"}}}
+    snap = {"status": "disabled" if scn == "maint_disabled" else "enabled",
+            "settings": {"icebergSnapshotManagement": {"minSnapshotsToKeep": 1,
+                                                       "maxSnapshotAgeHours": 120}}}
+    return 200, {"tableARN": ctx.table_arn,
+                 "configuration": {"icebergCompaction": comp, "icebergSnapshotManagement": snap}}
+
+
+def config_reply(ctx):
+    status, body = config_body(ctx.op, ctx.scenario, ctx)
+    if status is None:
+        return unknown_scenario(ctx.scenario)
+    if status == 404:
+        return error_reply(404, "NotFoundException",
+                           "The specified table does not have a replication configuration.")
+    if status == 405:
+        return error_reply(405, "MethodNotAllowedException",
+                           "The record expiration operation is not allowed for this table type.")
+    return json_reply(body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fleet buckets: many tables, listings with paging (tests/sim/README.md, "Fleet buckets")
+# ---------------------------------------------------------------------------------------------
+
+SIM_ACCOUNT = "111122223333"
+DEFAULT_PAGE = 100          # ListTables/ListNamespaces/ListTableBuckets without max*
+MAX_PAGE = 1000             # the model's maximum for maxTables/maxNamespaces/maxBuckets
+BUCKETS_PAGE_CAP = 3        # ListTableBuckets pages never hold more than this
+
+# fleet-mixed, in listing order (deliberately not sorted):
+# (namespace, name, type, replication scenario, expiration scenario, maintenance scenario)
+MIXED = (
+    ("sales", "orders", "customer", "repl_ok", "exp_not_supported", "maint_ok"),
+    ("raw", "orders", "customer", "repl_pending_5m", "exp_not_supported", "maint_ok"),
+    ("sales", "customers", "customer", "repl_failed", "exp_not_supported",
+     "maint_compaction_failed"),
+    ("sales", "refunds", "customer", "repl_mixed", "exp_not_supported", "maint_old"),
+    ("raw", "clicks", "customer", "repl_pending_2h", "exp_not_supported", "maint_disabled"),
+    ("raw", "views", "customer", "not_found", "exp_not_supported", "maint_not_yet_run"),
+    ("raw", "sessions", "customer", "repl_no_destinations", "exp_not_supported", "maint_ok"),
+    ("raw", "events_01", "aws", "not_found", "exp_ok", "maint_ok"),
+    ("raw", "events_02", "aws", "not_found", "exp_old", "maint_ok"),
+    ("ops", "journal", "aws", "not_found", "exp_failed", "maint_ok"),
+    ("ops", "inventory", "aws", "not_found", "exp_disabled", "maint_disabled"),
+    ("ops", "audit", "aws", "not_found", "exp_not_yet_run", "maint_ok"),
+    ("sales", "ledger", "customer", "repl_single_ok", "exp_not_supported", "maint_ok"),
+    ("sales", "returns", "customer", "repl_pending_no_update", "exp_not_supported",
+     "maint_missing_job"),
+    ("ops", "locked", "customer", "forbidden", "forbidden", "forbidden"),
+    ("ops", "garbled", "customer", "malformed_json", "malformed_json", "malformed_json"),
+    ("ops", "weird", "customer", "repl_unknown_status", "exp_unknown_status",
+     "maint_unknown_status"),
+    ("sales", "archive", "customer", "repl_five", "exp_not_supported", "maint_ok"),
+    ("raw", "staging_tmp", "customer", "not_found", "exp_not_supported", "maint_ok"),
+    ("ops", "flaky", "customer", "throttle_then_ok", "throttle_then_ok", "throttle_then_ok"),
+)
+OK_PROFILE = ("repl_ok", "exp_ok", "maint_ok")
+FAILED_PROFILE = ("repl_failed", "exp_failed", "maint_compaction_failed")
+LARGE_TABLES = 1200
+
+
+class FleetTable:
+    def __init__(self, bucket_arn, ns, name, ttype, profile, index):
+        self.ns, self.name, self.type, self.index = ns, name, ttype, index
+        self.id = "%s-%s" % (ns, name)  # unique: names and namespaces have no '-'
+        self.arn = bucket_arn + "/table/" + self.id
+        self.profile = dict(zip(OPS[:3], profile))
+        self.profile["GetTable"] = "ok"
+        for cop, sop in CONFIG_OPS.items():
+            self.profile[cop] = self.profile[sop]
+
+
+class Bucket:
+    """A table bucket that ListTables/ListNamespaces know. behaviour: None, 'throttle',
+    'slow', 'badpage'; scenario: a generic scenario for its listings (list-* buckets)."""
+
+    def __init__(self, region, name, page_cap=MAX_PAGE, behaviour=None, scenario=None,
+                 created_days=30):
+        self.name = name
+        self.arn = "arn:aws:s3tables:%s:%s:bucket/%s" % (region, SIM_ACCOUNT, name)
+        self.page_cap = page_cap
+        self.behaviour = behaviour
+        self.scenario = scenario
+        self.created_days = created_days
+        self.tables = []
+        self.by_id = {}
+        self.by_name = {}
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.throttled = 0
+
+    def add(self, ns, name, ttype="customer", profile=OK_PROFILE):
+        t = FleetTable(self.arn, ns, name, ttype, profile, len(self.tables))
+        self.tables.append(t)
+        self.by_id[t.id] = t
+        self.by_name[(ns, name)] = t
+
+    def enter(self):
+        with self.lock:
+            self.in_flight += 1
+            return self.in_flight
+
+    def leave(self):
+        with self.lock:
+            self.in_flight -= 1
+
+
+def build_fleet(region):
+    fleet = {}
+
+    def new(name, **kw):
+        b = Bucket(region, name, **kw)
+        fleet[name] = b
+        return b
+    b = new("fleet-mixed", page_cap=7)
+    for ns, name, ttype, *profile in MIXED:
+        b.add(ns, name, ttype, profile)
+    b = new("fleet-large")
+    names = ["tbl_%04d" % i for i in range(LARGE_TABLES)]
+    # listed in a scrambled (but fixed) order, so a client must sort
+    for name in sorted(names, key=lambda n: hashlib.sha1(n.encode()).hexdigest()):
+        i = int(name[4:])
+        b.add("ns_a" if i < LARGE_TABLES // 2 else "ns_b", name, "customer",
+              FAILED_PROFILE if i % 100 == 7 else OK_PROFILE)
+    b = new("fleet-throttle", behaviour="throttle")
+    for i in range(40):
+        b.add("ns_t", "t_%02d" % i)
+    b = new("fleet-slow", behaviour="slow")
+    for i in range(20):
+        b.add("ns_s", "s_%02d" % i)
+    new("fleet-empty")
+    b = new("fleet-badpage", page_cap=5, behaviour="badpage")
+    for i in range(10):
+        b.add("ns_p", "p_%02d" % i)
+    return fleet
+
+
+def generic_bucket(region, name):
+    """sim-bucket and list-<scenario> buckets: two tables, 'ok' and 'ok__2' in sim_ns, whose
+    table ids select the single-table scenarios; list-<scenario> (dashes for underscores)
+    answers its listings with that generic scenario."""
+    if name == "sim-bucket":
+        scn = "ok"
+    elif name.startswith("list-"):
+        scn = name[5:].replace("-", "_")
+    else:
+        return None
+    b = Bucket(region, name, scenario=scn)
+    for t in ("ok", "ok__2"):
+        ft = FleetTable(b.arn, "sim_ns", t, "customer", OK_PROFILE, len(b.tables))
+        ft.id, ft.arn = t, b.arn + "/table/" + t
+        b.tables.append(ft)
+    return b
+
+
+def encode_token(state):
+    raw = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_token(tok):
+    try:
+        raw = base64.urlsafe_b64decode(tok + "=" * (-len(tok) % 4))
+        state = json.loads(raw)
+        return state if isinstance(state, dict) and isinstance(state.get("o"), int) else None
+    except (ValueError, TypeError, binascii.Error):
+        return None
+
+
+def page_size(params, name, cap):
+    """(size, None) or (None, Reply) for a bad max* value."""
+    v = params.get(name)
+    if v is None:
+        return min(DEFAULT_PAGE, cap), None
+    if not re.fullmatch(r"[0-9]{1,5}", v) or not 1 <= int(v) <= MAX_PAGE:
+        return None, bad_request("%s must be an integer between 1 and %d" % (name, MAX_PAGE))
+    return min(int(v), cap), None
+
+
+def paginate(items, params, limit_name, cap, scope):
+    """(page, next_token, None) or (None, None, Reply). scope: what the token is bound to
+    (bucket, filters): a token from another listing is rejected as AWS would."""
+    size, err = page_size(params, limit_name, cap)
+    if err:
+        return None, None, err
+    start = 0
+    tok = params.get("continuationToken")
+    if tok is not None:
+        state = decode_token(tok)
+        if state is None or state.get("s") != scope or not 0 <= state["o"] <= len(items):
+            return None, None, bad_request("The continuation token is not valid.")
+        start = state["o"]
+    end = start + size
+    nxt = encode_token({"s": scope, "o": end}) if end < len(items) else None
+    return items[start:end], nxt, None
+
+
+def table_summary(t, bucket, now):
+    return {"namespace": [t.ns], "name": t.name, "type": t.type, "tableARN": t.arn,
+            "createdAt": ts(now, -bucket.created_days * 86400 - t.index * 60, "utc"),
+            "modifiedAt": ts(now, -3600 - t.index),
+            "namespaceId": _uid(bucket.arn, t.ns), "tableBucketId": _uid(bucket.arn)}
+
+
+def listing_reply(op, params, bucket, now):
+    """ListTables / ListNamespaces for a known bucket (no generic scenario)."""
+    ns, prefix = params.get("namespace"), params.get("prefix")
+    if op == "ListTables":
+        if ns is not None and not NAME_RE.match(ns):
+            return bad_request("Invalid namespace name")
+        items = [t for t in bucket.tables if (ns is None or t.ns == ns) and
+                 (prefix is None or t.name.startswith(prefix))]
+        page, nxt, err = paginate(items, params, "maxTables", bucket.page_cap,
+                                  [bucket.name, ns, prefix])
+        if err:
+            return err
+        body = {"tables": [table_summary(t, bucket, now) for t in page]}
+    else:
+        names = sorted({t.ns for t in bucket.tables if prefix is None or t.ns.startswith(prefix)})
+        page, nxt, err = paginate(names, params, "maxNamespaces", max(1, bucket.page_cap // 3),
+                                  [bucket.name, prefix])
+        if err:
+            return err
+        body = {"namespaces": [{"namespace": [n], "createdAt": ts(now, -40 * 86400, "utc"),
+                                "createdBy": SIM_ACCOUNT, "ownerAccountId": SIM_ACCOUNT,
+                                "namespaceId": _uid(bucket.arn, n),
+                                "tableBucketId": _uid(bucket.arn)} for n in page]}
+    if nxt:
+        body["continuationToken"] = nxt
+    if (bucket.behaviour == "badpage" and params.get("continuationToken") is not None
+            and op == "ListTables"):
+        text = json.dumps(body)
+        return Reply(200, text[:len(text) // 2] + ",,}")
+    return json_reply(body)
+
+
+class Outcome:
+    """What handle_operation decided: the reply plus what the log and the counters need."""
+
+    def __init__(self, reply, key=None, scenario=None, bucket=None, table=None):
+        self.reply, self.key, self.scenario, self.bucket, self.table = (
+            reply, key, scenario, bucket, table)
+
+
+def handle_listing(op, params, sim, now):
+    if op == "ListTableBuckets":
+        return handle_list_buckets(params, sim, now)
+    barn = params.get("tableBucketARN", "")
+    m = BUCKET_ARN_RE.match(barn)
+    if not m:
+        return Outcome(bad_request("Invalid table bucket ARN: %s" % barn[:300]))
+    name = m.group(5)
+    bucket = sim.fleet.get(name) or generic_bucket(sim.region, name)
+    if bucket is None or m.group(4) != SIM_ACCOUNT:
+        return Outcome(error_reply(404, "NotFoundException",
+                                   "The specified table bucket could not be found."),
+                       key=name, bucket=None)
+    reply = listing_reply(op, params, bucket, now)
+    if bucket.scenario is None:
+        return Outcome(reply, key=name, bucket=bucket)
+    # generic scenarios for the listing: the page above is their "ok body"
+    count = sim.state.bump(op, name)
+    ctx = Ctx(op, name, barn + "/table/-", barn, "sim_ns", "-", now, count,
+              scenario=bucket.scenario,
+              ok=json.loads(reply.body) if reply.status == 200 else None)
+    r = reply if reply.status != 200 else generic_reply(bucket.scenario, ctx)
+    return Outcome(r or unknown_scenario(bucket.scenario), key=name, scenario=bucket.scenario,
+                   bucket=bucket)
+
+
+def handle_list_buckets(params, sim, now):
+    names = sorted(sim.listed_buckets)
+    prefix, btype = params.get("prefix"), params.get("type")
+    if btype is not None and btype not in ("customer", "aws"):
+        return Outcome(bad_request("type must be customer or aws"))
+    buckets = [sim.fleet.get(n) or generic_bucket(sim.region, n) for n in names]
+    items = [b for b in buckets if b and (prefix is None or b.name.startswith(prefix))
+             and btype in (None, "customer")]
+    page, nxt, err = paginate(items, params, "maxBuckets", BUCKETS_PAGE_CAP, [prefix, btype])
+    if err:
+        return Outcome(err)
+    body = {"tableBuckets": [{"arn": b.arn, "name": b.name, "ownerAccountId": SIM_ACCOUNT,
+                              "createdAt": ts(now, -b.created_days * 86400, "utc"),
+                              "tableBucketId": _uid(b.arn), "type": "customer"} for b in page]}
+    if nxt:
+        body["continuationToken"] = nxt
+    if not sim.buckets_scenario:
+        return Outcome(json_reply(body))
+    count = sim.state.bump("ListTableBuckets", "-")
+    ctx = Ctx("ListTableBuckets", "-", "-", "-", "-", "-", now, count,
+              scenario=sim.buckets_scenario, ok=body)
+    r = generic_reply(sim.buckets_scenario, ctx)
+    return Outcome(r or unknown_scenario(sim.buckets_scenario), scenario=sim.buckets_scenario)
+
+
+def handle_operation(op, params, sim, now):
     """Validate input like the service would, pick the scenario, build the Reply.
-    Returns (Reply, scenario_key_or_None)."""
-    if op in ("GetTableReplicationStatus", "GetTableRecordExpirationJobStatus") or (
-            op == "GetTable" and "tableArn" in params):
+    Returns an Outcome."""
+    if op in ("ListTables", "ListNamespaces", "ListTableBuckets"):
+        return handle_listing(op, params, sim, now)
+    by_arn = op in ("GetTableReplicationStatus", "GetTableRecordExpirationJobStatus",
+                    "GetTableReplication", "GetTableRecordExpirationConfiguration") or (
+        op == "GetTable" and "tableArn" in params)
+    if by_arn:
         arn = params.get("tableArn")
         if not arn:
-            return bad_request("tableArn is required"), None
+            return Outcome(bad_request("tableArn is required"))
         m = TABLE_ARN_RE.match(arn)
         if not m:
-            return bad_request("Invalid table ARN: %s" % arn[:300]), None
+            return Outcome(bad_request("Invalid table ARN: %s" % arn[:300]))
         key = m.group(6)
         barn = arn.rsplit("/table/", 1)[0]
         name = key
         ns = "sim_ns"
-    elif op == "GetTable":
+        bucket_name = m.group(5)
+    else:
         barn, ns, name = (params.get("tableBucketARN"), params.get("namespace"),
                           params.get("name"))
         if not (barn and ns and name):
-            return bad_request("Specify either tableArn or tableBucketARN, namespace and "
-                               "name"), None
-        if not BUCKET_ARN_RE.match(barn):
-            return bad_request("Invalid table bucket ARN: %s" % barn[:300]), None
+            return Outcome(bad_request("Specify either tableArn or tableBucketARN, namespace "
+                                       "and name"))
+        m = BUCKET_ARN_RE.match(barn)
+        if not m:
+            return Outcome(bad_request("Invalid table bucket ARN: %s" % barn[:300]))
         if not NAME_RE.match(ns) or not NAME_RE.match(name):
-            return bad_request("Invalid namespace or table name"), None
+            return Outcome(bad_request("Invalid namespace or table name"))
         arn, key = barn + "/table/" + name, name
-    else:  # GetTableMaintenanceJobStatus
-        barn, ns, name = params["tableBucketARN"], params["namespace"], params["name"]
-        if not BUCKET_ARN_RE.match(barn):
-            return bad_request("Invalid table bucket ARN: %s" % barn[:300]), None
-        if not NAME_RE.match(ns) or not NAME_RE.match(name):
-            return bad_request("Invalid namespace or table name"), None
-        arn, key = barn + "/table/" + name, name
-    count = state.bump(op, key)
-    ctx = Ctx(op, key, arn, barn, ns, name, now, count)
-    return scenario_reply(ctx), key
+        bucket_name = m.group(5)
+    bucket = sim.fleet.get(bucket_name)
+    if bucket is None:
+        count = sim.state.bump(op, key)
+        ctx = Ctx(op, key, arn, barn, ns, name, now, count)
+        return Outcome(scenario_reply(ctx), key=key, scenario=ctx.scenario)
+    # a fleet table: its profile names the scenario for each operation
+    t = bucket.by_id.get(key) if by_arn else bucket.by_name.get((ns, name))
+    if t is None:
+        return Outcome(not_found(None), key="%s/%s" % (bucket.name, key), bucket=bucket)
+    key = "%s/%s.%s" % (bucket.name, t.ns, t.name)
+    count = sim.state.bump(op, key, cycle=3)
+    ctx = Ctx(op, key, t.arn, bucket.arn, t.ns, t.name, now, count, scenario=t.profile[op])
+    return Outcome(scenario_reply(ctx), key=key, scenario=ctx.scenario, bucket=bucket,
+                   table="%s.%s" % (t.ns, t.name))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -908,6 +1301,48 @@ class Sim:
         self.count_lock = threading.Lock()
         self.requests = 0
         self.conn_seq = 0
+        self.fleet = build_fleet(self.region)
+        self.listed_buckets = [b for b in (args.list_buckets or DEFAULT_LISTED).split(",") if b]
+        self.buckets_scenario = args.buckets_scenario
+        self.throttle_limit = args.throttle_limit
+        self.throttle_hold = args.throttle_hold
+        self.slow_seconds = args.slow_seconds
+        self.in_flight = 0
+        self.counters_path = args.counters
+        self.counters = {"requests": 0, "operations": {}, "statuses": {}, "connections": 0,
+                         "tls_handshakes": 0, "max_in_flight": 0, "throttled": 0,
+                         "max_in_flight_by_bucket": {}}
+        self.write_counters()
+
+    def count(self, fn):
+        """Apply fn to the counters under the lock, then rewrite the counters file."""
+        with self.count_lock:
+            fn(self.counters)
+        self.write_counters()
+
+    def write_counters(self):
+        if not self.counters_path:
+            return
+        with self.count_lock:
+            text = json.dumps(self.counters, sort_keys=True)
+            tmp = "%s.tmp.%d" % (self.counters_path, os.getpid())
+            try:
+                with open(tmp, "w") as f:
+                    f.write(text + "\n")
+                os.replace(tmp, self.counters_path)
+            except OSError:
+                pass
+
+    def enter(self):
+        with self.count_lock:
+            self.in_flight += 1
+            n = self.in_flight
+            self.counters["max_in_flight"] = max(self.counters["max_in_flight"], n)
+            return n
+
+    def leave(self):
+        with self.count_lock:
+            self.in_flight -= 1
 
     def next_request(self):
         with self.count_lock:
@@ -945,9 +1380,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def setup(self):
         self.sim = self.server.sim
         self.conn_id = self.sim.next_conn()
+        self.sim.count(lambda c: c.__setitem__("connections", c["connections"] + 1))
         if isinstance(self.request, ssl.SSLSocket):
             self.request.settimeout(10)
             self.request.do_handshake()
+            self.sim.count(lambda c: c.__setitem__("tls_handshakes", c["tls_handshakes"] + 1))
         super().setup()
 
     def version_string(self):
@@ -957,10 +1394,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        in_flight = self.sim.enter()
         try:
-            self.dispatch()
+            self.dispatch(in_flight)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, socket.timeout, OSError):
             self.close_connection = True
+        finally:
+            self.sim.leave()
 
     do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
 
@@ -976,7 +1416,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         n = max(0, min(n, 1 << 20))
         return self.rfile.read(n)
 
-    def dispatch(self):
+    def dispatch(self, in_flight):
         sim = self.sim
         t0 = time.time()
         seq = sim.next_request()
@@ -989,24 +1429,63 @@ class Handler(http.server.BaseHTTPRequestHandler):
         headers = list(self.headers.items())
         auth = verify_sigv4(self.command, raw_path, raw_query, headers, body, sim.credentials,
                             sim.region, t0 + sim.clock_offset)
-        op = key = None
+        op = None
+        out = Outcome(None)
         if not auth.ok:
             th = auth.code + CORAL_SERVICE
-            reply = error_reply(auth.status, auth.code, auth.message, type_header=th)
+            out.reply = error_reply(auth.status, auth.code, auth.message, type_header=th)
         else:
             op, res = route(self.command, raw_path, raw_query)
             if op is None:
-                reply = res
+                out.reply = res
             else:
-                reply, key = handle_operation(op, res, sim.state, t0)
+                out = handle_operation(op, res, sim, t0)
+        bucket, entered = out.bucket, False
+        try:
+            n = bucket.enter() if bucket is not None else 0
+            entered = bucket is not None
+            if bucket is not None and bucket.behaviour == "throttle":
+                self.throttle(bucket, n, out)
+            elif (bucket is not None and bucket.behaviour == "slow" and op and
+                  not op.startswith("List")):
+                out.reply.delay = sim.slow_seconds
+            self.finish_request(seq, t0, raw_path, raw_query, body, headers, auth, op, out,
+                                in_flight)
+        finally:
+            if entered:
+                bucket.leave()
+
+    def throttle(self, bucket, n, out):
+        """fleet-throttle: more than --throttle-limit requests in flight for the bucket
+        are refused (429 TooManyRequestsException; every third time 503 SlowDown); the
+        others are held --throttle-hold seconds, so that requests overlap."""
+        sim = self.sim
+        if n <= sim.throttle_limit:
+            out.reply.delay = max(out.reply.delay, sim.throttle_hold)
+            return
+        with bucket.lock:
+            bucket.throttled += 1
+            k = bucket.throttled
+        sim.count(lambda c: c.__setitem__("throttled", c["throttled"] + 1))
+        if k % 3 == 0:
+            out.reply = error_reply(503, "SlowDown", "Please reduce your request rate.")
+        else:
+            out.reply = error_reply(429, "TooManyRequestsException", "Rate exceeded")
+
+    def finish_request(self, seq, t0, raw_path, raw_query, body, headers, auth, op, out,
+                       in_flight):
+        sim = self.sim
+        reply, key = out.reply, out.key
         request_id = str(uuid.uuid4())
         entry = {
             "time": datetime.datetime.fromtimestamp(t0, UTC).isoformat(timespec="milliseconds"),
             "seq": seq, "conn": self.conn_id, "client": "%s:%s" % self.client_address[:2],
             "method": self.command, "path": raw_path, "query": raw_query,
             "headers": [[k, v] for k, v in headers], "body_bytes": len(body),
-            "operation": op, "scenario": key.split("__", 1)[0] if key else None,
-            "scenario_key": key, "auth": auth.verdict,
+            "operation": op,
+            "scenario": out.scenario,
+            "scenario_key": key, "bucket": out.bucket.name if out.bucket else None,
+            "table": out.table, "in_flight": in_flight, "auth": auth.verdict,
             "status": reply.status if reply.action != "reset" else None,
             "error": reply.error_code, "action": reply.action, "request_id": request_id,
         }
@@ -1016,6 +1495,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 entry["canonical_request"] = auth.canonical_request
                 entry["string_to_sign"] = auth.string_to_sign
         sim.write_log(entry)
+
+        def tally(c):
+            c["requests"] += 1
+            name = op or "(none)"
+            c["operations"][name] = c["operations"].get(name, 0) + 1
+            st = str(entry["status"])
+            c["statuses"][st] = c["statuses"].get(st, 0) + 1
+            if out.bucket is not None:
+                mb = c["max_in_flight_by_bucket"]
+                mb[out.bucket.name] = max(mb.get(out.bucket.name, 0), out.bucket.in_flight)
+        sim.count(tally)
         self.send_reply(reply, request_id)
         if sim.max_requests and seq >= sim.max_requests:
             self.close_connection = True
@@ -1068,6 +1558,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         act = reply.action
         if act == "reset":
             self.reset()
+            return
+        if reply.delay and not self.wait(reply.delay):
+            self.close_connection = True
             return
         if act in ("slow_headers", "slow_2s"):
             if not self.wait(self.sim.stall_seconds if act == "slow_headers" else 2.0):
@@ -1157,6 +1650,23 @@ def parse_args(argv):
                    help="exit after S seconds (default 600)")
     p.add_argument("--stall-seconds", type=float, default=DEFAULT_STALL,
                    help="duration of slow_headers/stall_body stalls (default 30)")
+    p.add_argument("--counters", metavar="FILE",
+                   help="keep per-run counters (requests per operation, TLS handshakes, ...) "
+                        "as one JSON object in FILE, rewritten atomically on every change")
+    p.add_argument("--list-buckets", metavar="NAMES",
+                   help="comma-separated buckets ListTableBuckets lists (default %s)"
+                        % DEFAULT_LISTED)
+    p.add_argument("--buckets-scenario", metavar="SCENARIO",
+                   help="answer ListTableBuckets with this generic scenario (e.g. forbidden)")
+    p.add_argument("--throttle-limit", type=int, default=DEFAULT_THROTTLE_LIMIT,
+                   help="fleet-throttle: requests in flight at once before it throttles "
+                        "(default %d)" % DEFAULT_THROTTLE_LIMIT)
+    p.add_argument("--throttle-hold", type=float, default=DEFAULT_THROTTLE_HOLD,
+                   help="fleet-throttle: seconds each admitted request is held (default %g)"
+                        % DEFAULT_THROTTLE_HOLD)
+    p.add_argument("--slow-seconds", type=float, default=DEFAULT_SLOW,
+                   help="fleet-slow: seconds before each status/configuration answer "
+                        "(default %g)" % DEFAULT_SLOW)
     p.add_argument("--clock-offset", type=float, default=0.0,
                    help="seconds added to the server clock for the SigV4 date check only "
                         "(e.g. 3600 makes every signature look stale)")
