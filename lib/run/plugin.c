@@ -63,7 +63,7 @@ static void release(struct plugin_run *r)
 	r->config = NULL;
 }
 
-void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv)
+void plugin_begin(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv)
 {
 	char err[768];
 	struct timespec ts;
@@ -71,6 +71,9 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	memset(r, 0, sizeof *r);
 	r->info = info;
 	options_parse(info, argc, argv, &r->opts);
+	r->out_fd = options_divert_stdout(info);
+	if (info->discovery)
+		r->opts.timeout_state = STATE_UNKNOWN; /* a discovery cut short wrote nothing: a failure */
 	r->trace = (struct trace){.level = r->opts.verbose, .f = stderr};
 	deadline_start(&r->deadline, r->opts.timeout);
 	arm_backstop(r);
@@ -86,13 +89,12 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 			output_die(info->check_name, STATE_UNKNOWN, "AWS config: %s", err);
 	}
 	r->profile = aws_config_profile_name_from(r->opts.profile, NULL);
-	if (resolve_target_with_config(&r->opts, NULL, r->config, r->profile, &r->target, err, sizeof err)) {
-		aws_config_free(r->config);
-		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
-	}
-	plugin_verbose(r, 2, "table %s; region %s (from %s); endpoint %s (from %s); max attempts %d",
-		       r->target.table_label, r->target.region, r->target.region_source,
-		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
+}
+
+void plugin_connect(struct plugin_run *r)
+{
+	const struct plugin_info *info = r->info;
+	char err[768];
 
 	r->http_opts = (struct http_options){.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
 					     .proxy = r->target.proxy, .trace = &r->trace};
@@ -123,6 +125,25 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	};
 }
 
+void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv)
+{
+	char err[768];
+
+	plugin_begin(r, info, argc, argv);
+	if (resolve_target_with_config(&r->opts, NULL, r->config, r->profile, &r->target, err, sizeof err)) {
+		aws_config_free(r->config);
+		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
+	}
+	plugin_verbose(r, 2, "table %s; region %s (from %s); endpoint %s (from %s); max attempts %d",
+		       r->target.table_label, r->target.region, r->target.region_source,
+		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
+	plugin_connect(r);
+}
+
+void plugin_release(struct plugin_run *r)
+{
+	release(r);
+}
 
 _Noreturn void plugin_finish(struct plugin_run *r, struct result *root)
 {
