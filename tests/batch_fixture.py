@@ -19,7 +19,8 @@ otherwise 200 {"ok":true}.
 
 Control paths (not recorded): /_reset clears the record (once no request is in flight, up to
 5 s); /_stats returns it as JSON:
-  {"requests": N, "connections": C, "max_in_flight": M, "throttled": T,
+  {"requests": N, "connections": C (that carried a recorded request), "opened": O (accepted
+   since the reset, control connections included), "max_in_flight": M, "throttled": T,
    "paths": {"/a/1": 1, ...}, "log": [[start, end, in_flight_at_start, status], ...]}
 """
 import argparse
@@ -39,7 +40,7 @@ CONN_IDS = itertools.count(1)
 
 
 def reset():
-    STATE.update(in_flight=0, max_in_flight=0, throttled=0, conns=set(), paths={}, log=[])
+    STATE.update(in_flight=0, max_in_flight=0, throttled=0, conns=set(), opened=0, paths={}, log=[])
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -52,6 +53,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def setup(self):
         super().setup()
         self.conn_id = next(CONN_IDS)
+        with LOCK:
+            STATE["opened"] += 1
 
     def send(self, status, body, extra=()):
         self.send_response(status)
@@ -77,6 +80,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/_stats":
             with LOCK:
                 body = json.dumps({"requests": len(STATE["log"]), "connections": len(STATE["conns"]),
+                                   "opened": STATE["opened"],
                                    "max_in_flight": STATE["max_in_flight"],
                                    "throttled": STATE["throttled"], "paths": STATE["paths"],
                                    "log": STATE["log"]}).encode()

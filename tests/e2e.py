@@ -78,6 +78,17 @@ def table_arn(scenario, region="us-east-1"):
         region, ACCOUNT, scenario, next(_nonce))
 
 
+def bucket_arn(bucket, region="us-east-1"):
+    """A simulator bucket: fleet-mixed, fleet-large, ..., sim-bucket, list-<scenario>
+    (tests/sim/README.md, "Fleet buckets")."""
+    return "arn:aws:s3tables:%s:%s:bucket/%s" % (region, ACCOUNT, bucket)
+
+
+def fleet_table_arn(bucket, namespace, name, region="us-east-1"):
+    """The ARN the simulator lists for table namespace.name of a fleet bucket."""
+    return bucket_arn(bucket, region) + "/table/%s-%s" % (namespace, name)
+
+
 def fresh(scenario):
     """A table name that selects a scenario, with a fresh nonce."""
     return "%s__n%d" % (scenario, next(_nonce))
@@ -153,6 +164,51 @@ def apt_install(packages):
             if p.returncode == 0 and cmd is install:
                 return ""
         return "apt-get install %s failed: %s" % (" ".join(packages), log[-1].strip().splitlines()[-1:])
+
+
+def akids_seen(sim, since=0):
+    """(access key id, the simulator's auth verdict) of each request it logged since entry `since`."""
+    out = []
+    for rec in sim.requests()[since:]:
+        auth = dict((k.lower(), v) for k, v in rec.get("headers", [])).get("authorization", "")
+        m = re.search(r"Credential=([^/]+)/", auth)
+        out.append((m.group(1) if m else None, rec.get("auth")))
+    return out
+
+
+_fakes = []
+
+
+def _stop_fakes():
+    for p in _fakes:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+atexit.register(_stop_fakes)
+
+
+def start_fake(script, workdir, args=()):
+    """Start tests/<script> (fake_sts.py, fake_metadata.py, fake_sso.py) on loopback with
+    --port 0 --port-file --log in workdir (created); returns (port, log path). Stopped at exit."""
+    os.makedirs(workdir)
+    port_file, log = os.path.join(workdir, "port"), os.path.join(workdir, "log")
+    p = subprocess.Popen([sys.executable, os.path.join(SRCDIR, "tests", script), "--port", "0", "--port-file",
+                          port_file, "--log", log] + list(args),
+                         stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "stderr"), "w"))
+    _fakes.append(p)
+    for _ in range(200):
+        if os.path.exists(port_file) and open(port_file).read().strip():
+            return int(open(port_file).read().strip()), log
+        if p.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise RuntimeError("%s did not start: %s" % (script, open(os.path.join(workdir, "stderr")).read()))
 
 
 class Simulator:

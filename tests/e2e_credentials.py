@@ -27,7 +27,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import (BUILDDIR, SRCDIR, Result, Simulator, done, invariants, is_, like, ok,  # noqa: E402
+import e2e  # noqa: E402
+from e2e import (BUILDDIR, SRCDIR, Result, Simulator, akids_seen, done, invariants, is_, like, ok,  # noqa: E402
                  table_arn)
 
 P = "check_s3tables_replication"
@@ -51,40 +52,12 @@ ALL_SECRETS = [c[1] for c in (ENV_KEY, ENV_TOKEN_CREDS, PROFILE_KEY, OTHER_KEY, 
 
 TMP = tempfile.mkdtemp(prefix="s3t-e2e-creds-")
 atexit.register(shutil.rmtree, TMP, True)
-_procs = []
-
-
-def _stop_all():
-    for p in _procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
-
-atexit.register(_stop_all)
 signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
 
 
 def start_fake(script, name, args=()):
     """Start tests/<script> on loopback; returns (port, log path)."""
-    d = os.path.join(TMP, name)
-    os.mkdir(d)
-    port_file, log = os.path.join(d, "port"), os.path.join(d, "log")
-    p = subprocess.Popen([sys.executable, os.path.join(TESTS, script), "--port", "0", "--port-file", port_file,
-                          "--log", log] + list(args),
-                         stdout=subprocess.DEVNULL, stderr=open(os.path.join(d, "stderr"), "w"))
-    _procs.append(p)
-    for _ in range(200):
-        if os.path.exists(port_file) and open(port_file).read().strip():
-            return int(open(port_file).read().strip()), log
-        if p.poll() is not None:
-            break
-        time.sleep(0.05)
-    raise RuntimeError("%s did not start: %s" % (script, open(os.path.join(d, "stderr")).read()))
+    return e2e.start_fake(script, os.path.join(TMP, name), args)
 
 
 def log_lines(path):
@@ -186,13 +159,7 @@ def run_checks(r, name):
 
 def signed_with(akid, since):
     """Access key ids the simulator saw (auth ok) since log entry number `since`."""
-    recs = sim.requests()[since:]
-    ids = []
-    for rec in recs:
-        auth = dict((k.lower(), v) for k, v in rec.get("headers", [])).get("authorization", "")
-        m = re.search(r"Credential=([^/]+)/", auth)
-        ids.append((m.group(1) if m else None, rec.get("auth")))
-    return ids
+    return akids_seen(sim, since)
 
 
 def source_ok(name, env, want_source, creds, args=(), home=None):

@@ -19,6 +19,10 @@ Rewrites (all documented per run with -v in the TAP comments):
   AWS_CONTAINER_CREDENTIALS_FULL_URI's host -> the replay server;
   AWS_EC2_METADATA_SERVICE_ENDPOINT and AWS_ENDPOINT_URL_STS -> the replay
   server (IMDS stays enabled unless the scenario disables it itself).
+  SSO scenarios are not rewritten: https_proxy is a loopback CONNECT proxy
+  (tests/connect_proxy.py) that relays the recorded SSO portal host, by name,
+  to the replay server, and with FIPS / dual-stack on the S3 Tables host the
+  partition rules give to the simulator (then no --endpoint-url is passed).
 """
 import atexit
 import base64
@@ -35,16 +39,14 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BUILDDIR, SRCDIR, Result, Simulator, done, invariants, is_, like, ok, table_arn  # noqa: E402
+from e2e import BUILDDIR, SRCDIR, Result, Simulator, akids_seen, done, invariants, is_, like, ok, table_arn  # noqa: E402
+from connect_proxy import ConnectProxy  # noqa: E402
 
 P = "check_s3tables_replication"
 CASES = os.path.join(SRCDIR, "tests", "data", "aws-config-cases", "smithy-rs", "aws-config",
                      "default-credential-provider-chain")
 
 SKIP = {}
-for _n in os.listdir(CASES):
-    if _n.startswith("sso_") or _n == "e2e_fips_and_dual_stack_sso":
-        SKIP[_n] = "SSO is not supported"
 
 # What our message must mention for each expected error (the Rust SDK's wording is its own).
 ERRORS = {
@@ -56,6 +58,9 @@ ERRORS = {
     "profile_overrides_web_identity": r"profile 'A'.*[Ee]nvironment",
     "web_identity_source_profile_no_env": r"profile 'A'.*profile [`']B[`'].*role_arn.*missing",
     "web_identity_token_invalid_jwt": r"InvalidIdentityToken.*No OpenIDConnect provider",
+    "sso_no_token_file": r"profile 'sso-test'.*no SSO token in {FS}/home/\.aws/sso/cache/"
+                         r"dace00cba5f8355ec9d274ceb2bcebdfbeed0e12\.json.*aws sso login --profile sso-test",
+    "sso_server_error": r"profile 'sso-test'.*GetRoleCredentials.*HTTP 503",
 }
 # The source -v names on success (after our rewrites: a loopback container URI is "container").
 SOURCES = {
@@ -67,6 +72,7 @@ SOURCES = {
     "ecs_assume_role": "assume-role", "eks_pod_identity_credentials": "container",
     "imds_assume_role": "assume-role", "imds_config_with_no_creds": "instance-metadata",
     "imds_default_chain_retries": "instance-metadata", "imds_default_chain_success": "instance-metadata",
+    "sso_assume_role": "sso", "e2e_fips_and_dual_stack_sso": "sso",
 }
 # Requests we make that the recording does not have, on purpose, and what they get.
 UNRECORDED = {
@@ -74,6 +80,9 @@ UNRECORDED = {
     # reference's recommendation 11.4); the Rust SDK stops. An instance with IMDS turned off
     # answers every request 403.
     "imds_token_fail": (403, "IMDSv1 fallback after a 403 token answer (botocore behaviour)"),
+    # GetRoleCredentials is retried like STS (3 attempts, standard retry mode); the recording
+    # has the first attempt only, so the retries get the same 503.
+    "sso_server_error": (503, "GetRoleCredentials retried after HTTP 503 (standard retry mode)"),
 }
 
 TMP = tempfile.mkdtemp(prefix="s3t-e2e-chain-")
@@ -187,15 +196,6 @@ def simulator_for(creds):
     return _sims[key]
 
 
-def akids_seen(sim, since):
-    out = []
-    for rec in sim.requests()[since:]:
-        auth = dict((k.lower(), v) for k, v in rec.get("headers", [])).get("authorization", "")
-        m = re.search(r"Credential=([^/]+)/", auth)
-        out.append((m.group(1) if m else None, rec.get("auth")))
-    return out
-
-
 # --- one scenario -----------------------------------------------------------------
 def prepare(name, d, replay):
     """The environment (and temporary files) for scenario d."""
@@ -239,10 +239,39 @@ def prepare(name, d, replay):
     return env, fs, notes
 
 
-def run_plugin(env, sim):
+def is_sso(name):
+    return name.startswith("sso_") or name.endswith("_sso")
+
+
+def start_proxy(name, env, exchanges, replay, sim):
+    """SSO scenarios: the recorded https hosts (the SSO portal, by its real name) are reached
+    through a loopback CONNECT proxy that relays to the replay server, so the host name the
+    plugin computes from sso_region, FIPS and dual-stack is checked, not rewritten. With
+    FIPS or dual-stack on, the S3 Tables host (partition rules) is relayed to the simulator."""
+    routes = {}
+    for x in exchanges:
+        u = urllib.parse.urlsplit(x["uri"])
+        if u.scheme == "https":
+            routes[u.hostname] = ("127.0.0.1", replay.port, False)
+    s3t = None
+    fips = env.get("AWS_USE_FIPS_ENDPOINT", "").lower() == "true"
+    dual = env.get("AWS_USE_DUALSTACK_ENDPOINT", "").lower() == "true"
+    if fips or dual:
+        s3t = "s3tables%s.us-east-1.%s" % ("-fips" if fips else "", "api.aws" if dual else "amazonaws.com")
+        routes[s3t] = ("127.0.0.1", sim.port, True)
+    proxy = ConnectProxy(os.path.join(TMP, name, "proxy"), sim.ca, os.path.join(sim.dir, "ca.key"), routes)
+    env["https_proxy"] = env["HTTPS_PROXY"] = proxy.url
+    env["no_proxy"] = env["NO_PROXY"] = "127.0.0.1,localhost"
+    return proxy, s3t
+
+
+def run_plugin(env, sim, endpoint=True):
     exe = os.path.join(BUILDDIR, "plugins", P)
-    cmd = [exe, "-a", table_arn("repl_ok"), "--endpoint-url", sim.url, "--ca-file", sim.ca, "-v", "-t", "10"]
-    e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "XDG_CACHE_HOME"}
+    cmd = [exe, "-a", table_arn("repl_ok"), "--ca-file", sim.ca, "-v", "-t", "10"]
+    if endpoint:
+        cmd += ["--endpoint-url", sim.url]
+    e = {k: v for k, v in os.environ.items()
+         if not k.startswith("AWS_") and k != "XDG_CACHE_HOME" and k.lower() not in ("https_proxy", "no_proxy")}
     e.update(env)  # AWS_EC2_METADATA_DISABLED only when the scenario sets it: IMDS is the replay server
     start = time.monotonic()
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, timeout=30)
@@ -265,14 +294,18 @@ def scenario(name):
     unrec_status, unrec_why = UNRECORDED.get(name, (404, None))
     replay = Replay(exchanges, unrec_status)
     failed_before = _failures()
+    proxy = None
     try:
         env, fs, notes = prepare(name, d, replay)
         print("# %s: %s%s" % (name, tc.get("docs", ""), ("; rewrites: " + ", ".join(notes)) if notes else ""))
         if "Ok" in result:
             creds = result["Ok"]
             sim = simulator_for(creds)
+            s3t = None
+            if is_sso(name):
+                proxy, s3t = start_proxy(name, env, exchanges, replay, sim)
             before = len(sim.requests())
-            r = run_plugin(env, sim)
+            r = run_plugin(env, sim, endpoint=s3t is None)
             invariants(r, P, name)
             is_(r.rc, 0, "%s: OK with the expected credentials" % name) or print(
                 "# " + repr(r).replace("\n", "\n# "))
@@ -288,6 +321,8 @@ def scenario(name):
         else:
             want = result.get("ErrorContains", "")
             sim = simulator_for({"access_key_id": "AKIDNEVERISSUED", "secret_access_key": "never"})
+            if is_sso(name):
+                proxy, _ = start_proxy(name, env, exchanges, replay, sim)
             before = len(sim.requests())
             r = run_plugin(env, sim)
             print("#   -> " + r.first)
@@ -326,8 +361,21 @@ def scenario(name):
                 if h.get("authorization") != tok:
                     problems.append("container request without the token file's Authorization")
         is_(problems, [], "%s: requests carry what the recording has (IMDS token, Action, ...)" % name)
+        if proxy is not None:
+            recorded = sorted({urllib.parse.urlsplit(x["uri"]).hostname for x in exchanges})
+            sso_hosts = sorted({h for h in proxy.hosts() if not h.startswith("s3tables")})
+            is_(sso_hosts, recorded, "%s: the SSO hosts contacted are the recorded ones %s" % (name, recorded))
+            for (m, p, h, b, i) in replay.log:
+                if i is not None and p.startswith("/federation/credentials"):
+                    rec = exchanges[i]["req_headers"].get("x-amz-sso_bearer_token", [None])[0]
+                    if h.get("x-amz-sso_bearer_token") != rec:
+                        problems.append("GetRoleCredentials without the recorded bearer token")
+            if recorded:
+                is_(problems, [], "%s: GetRoleCredentials carries the cached token as x-amz-sso_bearer_token" % name)
     finally:
         replay.stop()
+        if proxy is not None:
+            proxy.stop()
     (summary["passed"] if _failures() == failed_before else summary["failed"]).append(name)
 
 

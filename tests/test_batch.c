@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <pthread.h>
@@ -31,6 +32,7 @@
 #include "http.h"
 #include "retry.h"
 #include "tap.h"
+#include "trace.h"
 
 static struct http_client *ctl;   /* the test's own handle for /_reset and /_stats */
 static char base_url[128];
@@ -53,7 +55,7 @@ struct logrec {
 };
 
 struct server_stats {
-	int requests, connections, max_in_flight, throttled;
+	int requests, connections, opened, max_in_flight, throttled;
 	json_object *paths;   /* path -> count */
 	struct logrec *log;   /* sorted by start */
 	size_t nlog;
@@ -107,6 +109,7 @@ static void server_stats(struct server_stats *s)
 		return;
 	s->requests = geti(s->root, "requests");
 	s->connections = geti(s->root, "connections");
+	s->opened = geti(s->root, "opened");
 	s->max_in_flight = geti(s->root, "max_in_flight");
 	s->throttled = geti(s->root, "throttled");
 	json_object_object_get_ex(s->root, "paths", &s->paths);
@@ -330,14 +333,35 @@ static void test_small_runs(void)
 	outcome_free(&o);
 }
 
+static void test_caller_handle(void)
+{
+	struct aws_client p = proto(60, NULL);
+	struct outcome o;
+	char err[256];
+	struct aws_result r;
+	/* The caller lists the tables on its own handle first ... */
+	p.http = http_client_new(&http_opts, err, sizeof err);
+	ok(p.http && aws_client_get(&p, "/listing", NULL, &r) == AWS_OK, "the caller's own request (the listing)");
+	aws_result_free(&r);
+	/* ... and that handle serves the first worker: --parallel 2 opens one connection more, not two. */
+	run_batch(&o, &p, 40, 2, 0, 0, "delay=0.01");
+	ok(o.rc == 0 && o.once && o.ok_items == 40, "40 items on the caller's handle and one more");
+	is_int(o.s.opened, 1, "the run opened 1 new connection: the caller's was reused");
+	ok(o.s.connections <= 2, "40 requests over %d connections", o.s.connections);
+	ok(p.http && aws_client_get(&p, "/after", NULL, &r) == AWS_OK, "the caller's handle still works afterwards");
+	aws_result_free(&r);
+	http_client_free(p.http);
+	outcome_free(&o);
+}
+
 static void test_max_rate(void)
 {
 	struct aws_client p = proto(60, NULL);
 	struct outcome o;
-	const size_t n = 30;
+	const size_t n = 40;
 	const double rate = 20;
 	run_batch(&o, &p, n, 4, rate, 0, NULL);
-	ok(o.rc == 0 && o.once && o.ok_items == (int)n, "--max-rate 20: all 30 items ran once");
+	ok(o.rc == 0 && o.once && o.ok_items == (int)n, "--max-rate 20: all 40 items ran once");
 	int worst = 0;
 	for (size_t i = 0; i < o.s.nlog; i++) {
 		int in_window = 0;
@@ -347,10 +371,11 @@ static void test_max_rate(void)
 			worst = in_window;
 	}
 	double span = o.s.nlog ? o.s.log[o.s.nlog - 1].start - o.s.log[0].start : 0;
-	/* One start every 50 ms: a 1 s window holds 20 (21 with both ends); uncapped, all 30 land
-	   within a few ms. */
-	ok(worst <= (int)rate + 2, "at most 20 (+2 for timing) requests in any 1 s window (saw %d)", worst);
-	ok(span >= (n - 1) / rate * 0.9, "30 requests at 20/s span at least 1.3 s (%.3f s)", span);
+	/* One start every 50 ms: a 1 s window holds 20 (21 with both ends; a few more when a late
+	   request bunches up with the next at the server, as under valgrind); uncapped, all 40 land
+	   within a fraction of a second. */
+	ok(worst <= (int)rate + 5, "at most 20 (+5 for timing) requests in any 1 s window (saw %d)", worst);
+	ok(span >= (n - 1) / rate * 0.9, "40 requests at 20/s span at least 1.75 s (%.3f s)", span);
 	ok(o.elapsed >= (n - 1) / rate * 0.9 && o.elapsed < 10, "the run took %.3f s", o.elapsed);
 	outcome_free(&o);
 }
@@ -455,6 +480,81 @@ static void test_deadline(void)
 	outcome_free(&o);
 }
 
+/* Run with stderr in a file; returns the file's text (malloc'd) or NULL. */
+static char *run_traced(struct outcome *o, struct aws_client *p, int verbose, size_t n, int parallel)
+{
+	char path[sizeof tls_fixture_dir + 16];
+	snprintf(path, sizeof path, "%s/trace.txt", tls_fixture_dir);
+	struct http_options saved_opts = http_opts;
+	struct trace tr = {.level = verbose, .f = stderr};
+	http_opts.trace = &tr;
+	p->trace = &tr;
+	fflush(stderr);
+	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 2);
+	close(fd);
+	run_batch(o, p, n, parallel, 0, 0, "delay=0.01");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	http_opts = saved_opts;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *text = calloc(1, 1 << 20);
+	size_t len = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
+	(void)len;
+	fclose(f);
+	return text;
+}
+
+/* Is every line of text one whole trace line (it starts with a known prefix)? */
+static int whole_lines(const char *text, const char *const *prefixes, char *bad, size_t badsz)
+{
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		int known = 0;
+		for (size_t k = 0; prefixes[k] && !known; k++)
+			known = strncmp(line, prefixes[k], strlen(prefixes[k])) == 0;
+		if (!known) {
+			snprintf(bad, badsz, "%.*s", (int)(len < 100 ? len : 100), line);
+			return 0;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return 1;
+}
+
+static void test_trace(void)
+{
+	struct aws_client p = proto(30, NULL);
+	struct outcome o;
+	char bad[128] = "";
+	static const char *const v1[] = {"attempt ", "retrying in ", "not retrying", "batch: ", NULL};
+	char *text = run_traced(&o, &p, 1, 24, 4);
+	ok(text && o.once, "-v run: every item once");
+	ok(text && strstr(text, "batch: 24 of 24 items started on 4 workers; 24 attempts, 0 throttled"),
+	   "-v ends with the run's summary line");
+	int attempts = 0;
+	for (const char *q = text; q && (q = strstr(q, "attempt 1: HTTP 200 from 127.0.0.1:")); q++)
+		attempts++;
+	is_int(attempts, 24, "-v: one whole line per attempt");
+	ok(text && whole_lines(text, v1, bad, sizeof bad), "-v lines from 4 threads never mix: \"%s\"", bad);
+	free(text);
+	outcome_free(&o);
+
+	static const char *const v3[] = {"attempt ", "retrying in ", "not retrying", "batch: ", "* ", "> ", "< ", NULL};
+	p = proto(30, NULL);
+	text = run_traced(&o, &p, 3, 24, 4);
+	ok(text && o.once && strstr(text, "> GET /t/"), "-vvv run: every item once, requests traced");
+	ok(text && whole_lines(text, v3, bad, sizeof bad), "-vvv lines from 4 threads never mix: \"%s\"", bad);
+	ok(text && !strstr(text, test_creds.secret_access_key) && strstr(text, "Signature=<redacted>"),
+	   "-vvv: no secret, signatures redacted");
+	free(text);
+	outcome_free(&o);
+}
+
 static volatile sig_atomic_t alarm_on_main = -1;
 static pthread_t main_thread;
 
@@ -511,11 +611,13 @@ int main(void)
 	test_options();
 	test_all_once();
 	test_small_runs();
+	test_caller_handle();
 	test_max_rate();
 	test_throttling();
 	test_quota();
 	test_deadline();
 	test_signals();
+	test_trace();
 
 	http_client_free(ctl);
 	return tap_done();

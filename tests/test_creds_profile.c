@@ -397,6 +397,10 @@ static const char *CONFIG_FMT =
 	"sso_role_name = ReadOnly\n"
 	"sso_region = us-east-1\n"
 	"sso_start_url = https://example.awsapps.com/start\n"
+	"[profile mfa-role]\n"
+	"role_arn = arn:aws:iam::123456789012:role/NeedsMfa\n"
+	"source_profile = static\n"
+	"mfa_serial = arn:aws:iam::123456789012:mfa/oncall\n"
 	"[profile partial]\n"
 	"aws_access_key_id = " SRC_AKID "\n"
 	"[profile badsig]\n"
@@ -585,8 +589,14 @@ static void live(void)
 	   "credential_process failing: broken (%s)", err);
 
 	/* configuration problems */
-	ok(resolve(config, "sso", &c, err, sizeof err) == CREDS_BROKEN && strstr(err, "SSO is not supported"),
-	   "SSO profile: broken (%s)", err);
+	ok(resolve(config, "sso", &c, err, sizeof err) == CREDS_BROKEN && strstr(err, "profile 'sso'") &&
+		   strstr(err, "run `aws sso login --profile sso`"),
+	   "SSO profile without a token cache: broken, says to log in (%s)", err);
+	before = log_count();
+	ok(resolve(config, "mfa-role", &c, err, sizeof err) == CREDS_BROKEN && strstr(err, "profile 'mfa-role'") &&
+		   strstr(err, "MFA") && strstr(err, "cannot prompt"),
+	   "mfa_serial: broken, naming the profile (%s)", err);
+	is_int(log_count() - before, 0, "mfa_serial: no STS request made");
 	ok(resolve(config, "partial", &c, err, sizeof err) == CREDS_BROKEN &&
 		   strstr(err, "profile missing aws_secret_access_key"),
 	   "partial static keys: broken (%s)", err);

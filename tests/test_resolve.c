@@ -484,6 +484,9 @@ static int run_cli(char **argv, char *out, size_t outsz)
 	while (used + 1 < outsz && (n = read(pfd[0], out + used, outsz - 1 - used)) > 0)
 		used += (size_t)n;
 	out[used] = 0;
+	char drain[4096]; /* read to EOF: a child still writing (a long --help) must not get SIGPIPE */
+	while (read(pfd[0], drain, sizeof drain) > 0)
+		;
 	close(pfd[0]);
 	int status;
 	waitpid(pid, &status, 0);

@@ -191,8 +191,8 @@ static void test_list_tables(struct aws_client *c)
 	ok(o == AWS_API_ERROR && res.error.http_status == 403, "list-forbidden: 403");
 	aws_result_free(&res);
 	o = s3t_list_all_tables(c, ACCOUNT_ARN "fleet-badpage", NULL, 0, NULL, NULL, &l, &res);
-	ok(o == S3T_MALFORMED && l.ntables == 0 && strstr(res.message, "malformed response") &&
-	   res.attempts == 2, "fleet-badpage: page 2 malformed -> S3T_MALFORMED, page 1 released (%s)",
+	ok(o == S3T_MALFORMED && l.ntables == 0 && strstr(res.message, "malformed response: page 2: ") &&
+	   strstr(res.message, "not valid JSON") && res.attempts == 2, "fleet-badpage: page 2 malformed -> S3T_MALFORMED, page 1 released (%s)",
 	   res.message);
 	aws_result_free(&res);
 	o = s3t_list_all_tables(c, ACCOUNT_ARN "list-throttle-then-ok", NULL, 0, NULL, NULL, &l, &res);

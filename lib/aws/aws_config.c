@@ -1,8 +1,10 @@
 /* aws_config.c - see aws_config.h. */
 #include "aws_config.h"
+#include "env.h"
 #include "error.h"
 #include "utf8.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -928,4 +930,84 @@ const char *aws_config_profile_name_from(const char *option, const char *(*geten
 	if (env && *env)
 		return env;
 	return "default";
+}
+
+/* ---------------------------------------------------------------- settings */
+
+const char *aws_config_setting(const struct aws_config *cfg, const char *profile,
+			       const char *(*getenv_fn)(const char *), const char *env_name, const char *key,
+			       const char **where)
+{
+	const char *v = env_name ? env_get(getenv_fn, env_name) : NULL;
+	if (v) {
+		if (where)
+			*where = env_name;
+		return v;
+	}
+	v = cfg && profile && key ? aws_config_get(cfg, profile, key) : NULL;
+	if (v && *v) {
+		if (where)
+			*where = key;
+		return v;
+	}
+	return NULL;
+}
+
+int aws_config_setting_bool(const struct aws_config *cfg, const char *profile,
+			    const char *(*getenv_fn)(const char *), const char *env_name, const char *key, int *out,
+			    char *err, size_t errsz)
+{
+	const char *where = NULL;
+	const char *v = aws_config_setting(cfg, profile, getenv_fn, env_name, key, &where);
+	*out = 0;
+	if (!v || strcasecmp(v, "false") == 0)
+		return 0;
+	if (strcasecmp(v, "true") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (where == env_name)
+		error_set(err, errsz, "%s='%.32s' is neither true nor false", env_name, v);
+	else
+		error_set(err, errsz, "profile '%s': %s = '%.32s' is neither true nor false", profile, key, v);
+	return -1;
+}
+
+int aws_config_endpoint_url(const struct aws_config *cfg, const char *profile,
+			    const char *(*getenv_fn)(const char *), const char *service_key, const char **url,
+			    char *where, size_t wheresz, char *err, size_t errsz)
+{
+	char var[96];
+	int ignore;
+	*url = NULL;
+	if (where && wheresz)
+		where[0] = '\0';
+	if (aws_config_setting_bool(cfg, profile, getenv_fn, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+				    "ignore_configured_endpoint_urls", &ignore, err, errsz) != 0)
+		return -1;
+	if (ignore)
+		return 0;
+	size_t n = (size_t)snprintf(var, sizeof var, "AWS_ENDPOINT_URL_%s", service_key);
+	for (size_t i = strlen("AWS_ENDPOINT_URL_"); i < n && i < sizeof var; i++)
+		var[i] = var[i] == '-' || var[i] == ' ' ? '_' : (char)toupper((unsigned char)var[i]);
+	const char *v = env_get(getenv_fn, var), *w = var;
+	if (!v) {
+		v = env_get(getenv_fn, "AWS_ENDPOINT_URL");
+		w = "AWS_ENDPOINT_URL";
+	}
+	const char *services = v || !cfg || !profile ? NULL : aws_config_get(cfg, profile, "services");
+	if (!v && services && *services) {
+		v = aws_config_services_get(cfg, services, service_key, "endpoint_url");
+		w = "the profile's services section";
+	}
+	if (!v || !*v) {
+		v = cfg && profile ? aws_config_get(cfg, profile, "endpoint_url") : NULL;
+		w = "the profile's endpoint_url";
+	}
+	if (v && *v) {
+		*url = v;
+		if (where && wheresz)
+			snprintf(where, wheresz, "%s", w);
+	}
+	return 0;
 }

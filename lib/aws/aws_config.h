@@ -107,4 +107,32 @@ int aws_config_paths(const char *(*getenv_fn)(const char *), char *config_path, 
  */
 const char *aws_config_profile_name_from(const char *option, const char *(*getenv_fn)(const char *));
 
+/*
+ * A setting from the environment (env_name, unset/blank = not set) else the profile (key);
+ * NULL when neither has it. *where (if non-NULL) gets env_name or key.
+ */
+const char *aws_config_setting(const struct aws_config *cfg, const char *profile,
+			       const char *(*getenv_fn)(const char *), const char *env_name, const char *key,
+			       const char **where);
+
+/* The same for a boolean ("true"/"false", any case; absent = 0); -1 naming the variable or
+ * the profile key on any other value. */
+int aws_config_setting_bool(const struct aws_config *cfg, const char *profile,
+			    const char *(*getenv_fn)(const char *), const char *env_name, const char *key, int *out,
+			    char *err, size_t errsz);
+
+/*
+ * The configured endpoint of a service (botocore ConfiguredEndpointProvider, lookup order
+ * environment_service, environment_global, config_service, config_global): nothing when
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls is true; else
+ * AWS_ENDPOINT_URL_<KEY> (service_key upper-cased, '-' and ' ' as '_'), AWS_ENDPOINT_URL,
+ * the profile's [services NAME] "<service_key> =\n endpoint_url = ...", the profile's
+ * endpoint_url. service_key is the snake-case service id: "sso", "sso_oidc", "sts".
+ * *url is NULL when none is configured; where gets a label of the source. The URL is not
+ * validated here (endpoint_resolve*() does). -1 only for a bad ignore_configured... value.
+ */
+int aws_config_endpoint_url(const struct aws_config *cfg, const char *profile,
+			    const char *(*getenv_fn)(const char *), const char *service_key, const char **url,
+			    char *where, size_t wheresz, char *err, size_t errsz);
+
 #endif

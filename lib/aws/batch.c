@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "trace.h"
 
 struct batch_shared {
 	pthread_mutex_t mu;
@@ -140,11 +141,15 @@ int batch_run(const struct aws_client *proto, const struct http_options *http_op
 		pthread_join(w[k].thread, NULL);
 	if (running > 0)
 		ret = 0;
-	if (o->stats) {
-		o->stats->started = sh.started;
-		o->stats->workers = running;
-		limiter_get_stats(lim, &o->stats->limits);
-	}
+	struct batch_stats st = {.started = sh.started, .workers = running};
+	limiter_get_stats(lim, &st.limits);
+	if (o->stats)
+		*o->stats = st;
+	trace_printf(proto->trace, 1,
+			"batch: %zu of %zu items started on %d workers; %zu attempts, %zu throttled, %zu retries "
+			"(%zu refused by the retry quota, %d tokens left), at most %d in flight, allowance down to %d",
+			st.started, n, running, st.limits.attempts, st.limits.throttled, st.limits.retries,
+			st.limits.retries_refused, st.limits.quota_left, st.limits.max_in_flight, st.limits.allowance_min);
 
 out_mu:
 	for (int k = proto->http ? 1 : 0; k < made; k++)

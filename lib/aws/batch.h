@@ -28,7 +28,8 @@
  *  - Returns 0 once every started item has finished (also when items failed), -1 with err
  *    (nothing run) on bad options (parallel outside 1..BATCH_MAX_PARALLEL, max_rate negative or
  *    not finite, no proto/fn) or when the pool cannot start (no handle, no thread).
- *  - o->stats (may be NULL) receives counts for the verbose trace and the tests.
+ *  - o->stats (may be NULL) receives counts for the caller and the tests; at -v
+ *    (proto->trace level >= 1) they are also traced as one "batch: ..." line at the end.
  */
 #ifndef S3T_BATCH_H
 #define S3T_BATCH_H

@@ -233,7 +233,10 @@ static int check_override(const char *u, size_t *outlen, char *err, size_t errsz
 	return 0;
 }
 
-int endpoint_resolve(const struct endpoint_params *p, char *url, size_t urlsz, char *err, size_t errsz)
+/* The rule sets of s3tables, sso, sso-oidc and sts share one shape; host is the service's
+ * label ("s3tables", "portal.sso", "oidc", "sts"), gov_fips_plain the aws-us-gov FIPS rule. */
+static int resolve_host(const char *host, int gov_fips_plain, const struct endpoint_params *p, char *url,
+			size_t urlsz, char *err, size_t errsz)
 {
 	const struct partition *part;
 	int n;
@@ -270,13 +273,49 @@ int endpoint_resolve(const struct endpoint_params *p, char *url, size_t urlsz, c
 	if (endpoint_validate_region(p->region, err, errsz) != 0)
 		return -1;
 	part = partition_for(p->region);
-	n = snprintf(url, urlsz, "https://s3tables%s.%s.%s", p->use_fips ? "-fips" : "", p->region,
-		     p->use_dualstack ? part->dualstack_dns_suffix : part->dns_suffix);
+	if (gov_fips_plain && p->use_fips && !p->use_dualstack && strcmp(part->id, "aws-us-gov") == 0)
+		n = snprintf(url, urlsz, "https://%s.%s.amazonaws.com", host, p->region);
+	else
+		n = snprintf(url, urlsz, "https://%s%s.%s.%s", host, p->use_fips ? "-fips" : "", p->region,
+			     p->use_dualstack ? part->dualstack_dns_suffix : part->dns_suffix);
 	if (n < 0 || (size_t)n >= urlsz) {
 		url[0] = '\0';
 		error_set(err, errsz, "endpoint URL is too long (%d characters, room for %zu)", n, urlsz - 1);
 		return -1;
 	}
+	return 0;
+}
+
+int endpoint_resolve(const struct endpoint_params *p, char *url, size_t urlsz, char *err, size_t errsz)
+{
+	return resolve_host("s3tables", 0, p, url, urlsz, err, errsz);
+}
+
+int endpoint_resolve_service(enum endpoint_service svc, const struct endpoint_params *p, char *url, size_t urlsz,
+			     char *err, size_t errsz)
+{
+	switch (svc) {
+	case ENDPOINT_SSO:
+		return resolve_host("portal.sso", 1, p, url, urlsz, err, errsz);
+	case ENDPOINT_SSO_OIDC:
+		return resolve_host("oidc", 1, p, url, urlsz, err, errsz);
+	case ENDPOINT_STS:
+		break;
+	}
+	return resolve_host("sts", 1, p, url, urlsz, err, errsz);
+}
+
+int endpoint_sts_is_legacy_global_region(const char *region)
+{
+	/* botocore args.py LEGACY_GLOBAL_STS_REGIONS */
+	static const char *const legacy[] = {
+		"ap-northeast-1", "ap-south-1",   "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1",
+		"eu-central-1",   "eu-north-1",   "eu-west-1",      "eu-west-2",      "eu-west-3",  "sa-east-1",
+		"us-east-1",      "us-east-2",    "us-west-1",      "us-west-2",
+	};
+	for (size_t i = 0; region && i < sizeof legacy / sizeof legacy[0]; i++)
+		if (strcmp(region, legacy[i]) == 0)
+			return 1;
 	return 0;
 }
 

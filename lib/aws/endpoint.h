@@ -39,6 +39,21 @@ struct endpoint_params {
 int endpoint_resolve(const struct endpoint_params *p, char *url, size_t urlsz, char *err, size_t errsz);
 
 /*
+ * The same rules for the services the credential providers call (botocore's
+ * sso, sso-oidc and sts endpoint-rule-set-1.json): https://portal.sso[-fips].{region}.{suffix},
+ * https://oidc[-fips]..., https://sts[-fips]...; in aws-us-gov FIPS without dual-stack is the
+ * plain https://{host}.{region}.amazonaws.com. STS's global endpoint (sts_regional_endpoints =
+ * legacy) is the caller's decision: see endpoint_sts_is_legacy_global_region().
+ */
+enum endpoint_service { ENDPOINT_SSO, ENDPOINT_SSO_OIDC, ENDPOINT_STS };
+int endpoint_resolve_service(enum endpoint_service svc, const struct endpoint_params *p, char *url, size_t urlsz,
+			     char *err, size_t errsz);
+
+/* 1 for the 16 regions (and "aws-global") that botocore sends to https://sts.amazonaws.com
+ * (signing region us-east-1) when sts_regional_endpoints = legacy; else 0. */
+int endpoint_sts_is_legacy_global_region(const char *region);
+
+/*
  * The partition of a region: "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b",
  * "aws-iso-e", "aws-iso-f" or "aws-eusc", by the partitions' region regexes (and the
  * "<partition>-global" pseudo-regions). Anything else, NULL included, is "aws".

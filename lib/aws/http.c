@@ -123,7 +123,7 @@ static const char *memcasemem(const char *hay, size_t n, const char *needle)
 static void header_line(struct strbuf *b, const char *prefix, const char *line, size_t n)
 {
 	static const char *const whole[] = { "x-amz-security-token", "proxy-authorization",
-					     "x-aws-ec2-metadata-token", NULL };
+					     "x-aws-ec2-metadata-token", "x-amz-sso_bearer_token", NULL };
 	static const char *const params[] = { "Signature=", "X-Amz-Signature=", "X-Amz-Security-Token=",
 					      "X-Amz-Credential-Token=", NULL };
 	size_t vlen;

@@ -33,7 +33,8 @@
  *  - options.trace at level >= 3 (-vvv): request/response headers, curl's connection notes and
  *    a short prefix of the response body go to the trace sink (trace.h), one line per call.
  *    The sink must outlive the client.
- *    The Authorization header's Signature, the whole X-Amz-Security-Token value, any other
+ *    The Authorization header's Signature, the whole X-Amz-Security-Token and
+ *    x-amz-sso_bearer_token values, any other
  *    Authorization / Proxy-Authorization value and X-Amz-Signature/X-Amz-Security-Token query
  *    parameters are replaced by "<redacted>".
  *  - http_is_retryable_result(): 1 for HTTP_ERR_CONNECT (refused/reset/closed) and

@@ -1005,7 +1005,6 @@ struct gathered {
 };
 
 struct lister {
-	const char *op;                 /* for messages: "ListTables" */
 	item_free_fn free_item;
 	/* one page: its items, count and next token; returns the outcome */
 	int (*page)(const struct lister *l, const char *token, void **items, size_t *n, char **next,
@@ -1017,9 +1016,15 @@ struct lister {
 	const void *keep_arg;
 };
 
-static int list_malformed(struct aws_result *res, const char *op, const char *why)
+/* page: 1-based, 0 when not about one page. */
+static int list_malformed(struct aws_result *res, size_t page, const char *why)
 {
-	snprintf(res->message, sizeof res->message, "malformed response: %s: %s", op, why);
+	char text[sizeof res->message];
+	snprintf(text, sizeof text, "%s", why);   /* why may point into res->message */
+	if (page)
+		snprintf(res->message, sizeof res->message, "malformed response: page %zu: %.440s", page, text);
+	else
+		snprintf(res->message, sizeof res->message, "malformed response: %.480s", text);
 	return S3T_MALFORMED;
 }
 
@@ -1036,12 +1041,18 @@ static int list_all(const struct lister *l, struct gathered *g, struct aws_resul
 			aws_result_free(res);
 		o = l->page(l, token, &items, &n, &next, res);
 		g->attempts += res->attempts;
+		if (o == S3T_MALFORMED && pages) {   /* say which page, after the first */
+			const char *why = res->message;
+			if (!strncmp(why, "malformed response: ", 20))
+				why += 20;
+			list_malformed(res, pages + 1, why);
+		}
 		if (o != AWS_OK)
 			break;
 		if (g->n + n > S3T_MAX_LIST_ITEMS) {
 			free_items(items, n, g->elem, l->free_item);
 			free(next);
-			o = list_malformed(res, l->op, "more items than any listing can have");
+			o = list_malformed(res, pages + 1, "more items than any listing can have");
 			break;
 		}
 		if (g->n + n > g->cap) {
@@ -1052,7 +1063,7 @@ static int list_all(const struct lister *l, struct gathered *g, struct aws_resul
 			if (!grown) {
 				free_items(items, n, g->elem, l->free_item);
 				free(next);
-				o = list_malformed(res, l->op, "out of memory");
+				o = list_malformed(res, 0, "out of memory");
 				break;
 			}
 			g->items = grown;
@@ -1072,8 +1083,8 @@ static int list_all(const struct lister *l, struct gathered *g, struct aws_resul
 		if (!token)
 			break;
 		if (repeated || pages + 1 >= S3T_MAX_PAGES) {
-			o = list_malformed(res, l->op, repeated ? "the same continuationToken came back twice"
-								: "too many pages");
+			o = list_malformed(res, pages + 1, repeated ? "the same continuationToken came back twice"
+								    : "more pages than any listing can have");
 			break;
 		}
 	}
@@ -1107,7 +1118,7 @@ static int cmp_table(const void *a, const void *b)
 
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Sorts g with cmp and drops items equal to their predecessor. */
@@ -1147,10 +1158,10 @@ int s3t_list_all_tables(const struct aws_client *c, const char *bucket_arn,
 			struct s3t_table_list *out, struct aws_result *res)
 {
 	struct gathered g = { .elem = sizeof *out->tables };
-	struct lister l = { .op = "ListTables", .free_item = table_summary_free, .page = tables_page,
+	struct lister l = { .free_item = table_summary_free, .page = tables_page,
 			    .keep = keep ? keep_listed_table : NULL, .c = c, .bucket_arn = bucket_arn,
 			    .keep_table = keep, .keep_arg = keep_arg };
-	char **ns = NULL;
+	const char **ns = NULL;
 	int o = AWS_OK;
 	void *items = NULL;
 	memset(out, 0, sizeof *out);
@@ -1158,7 +1169,7 @@ int s3t_list_all_tables(const struct aws_client *c, const char *bucket_arn,
 	if (nnamespaces) {
 		/* One listing per distinct namespace. */
 		if (!(ns = malloc(nnamespaces * sizeof *ns)))
-			return list_malformed(res, "ListTables", "out of memory");
+			return list_malformed(res, 0, "out of memory");
 		memcpy(ns, namespaces, nnamespaces * sizeof *ns);
 		qsort(ns, nnamespaces, sizeof *ns, cmp_str);
 	}
@@ -1197,7 +1208,7 @@ static int cmp_bucket(const void *a, const void *b)
 int s3t_list_all_table_buckets(const struct aws_client *c, struct s3t_bucket_list *out, struct aws_result *res)
 {
 	struct gathered g = { .elem = sizeof *out->buckets };
-	struct lister l = { .op = "ListTableBuckets", .free_item = bucket_summary_free, .page = buckets_page, .c = c };
+	struct lister l = { .free_item = bucket_summary_free, .page = buckets_page, .c = c };
 	void *items = NULL;
 	memset(out, 0, sizeof *out);
 	int o = list_all(&l, &g, res);
@@ -1228,7 +1239,7 @@ int s3t_list_all_namespaces(const struct aws_client *c, const char *bucket_arn, 
 			    struct aws_result *res)
 {
 	struct gathered g = { .elem = sizeof *out->namespaces };
-	struct lister l = { .op = "ListNamespaces", .free_item = namespace_summary_free, .page = namespaces_page,
+	struct lister l = { .free_item = namespace_summary_free, .page = namespaces_page,
 			    .c = c, .bucket_arn = bucket_arn };
 	void *items = NULL;
 	memset(out, 0, sizeof *out);

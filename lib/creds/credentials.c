@@ -110,6 +110,25 @@ static const struct {
 	{"instance metadata", creds_from_imds, 1, 1},
 };
 
+/* Append "[<prefix>section]name=value\n" for every property of every section of one kind. */
+static void append_sections(const struct aws_config *cfg, const char *prefix,
+			    size_t (*count)(const struct aws_config *), const char *(*name_of)(const struct aws_config *, size_t),
+			    size_t (*nprops)(const struct aws_config *, const char *),
+			    const char *(*prop_name)(const struct aws_config *, const char *, size_t),
+			    const char *(*get)(const struct aws_config *, const char *, const char *), char *key,
+			    size_t keysz, size_t *used)
+{
+	for (size_t p = 0; cfg && p < count(cfg) && *used < keysz; p++) {
+		const char *sec = name_of(cfg, p);
+		for (size_t k = 0; k < nprops(cfg, sec) && *used < keysz; k++) {
+			const char *name = prop_name(cfg, sec, k);
+			const char *val = get(cfg, sec, name);
+			int n = snprintf(key + *used, keysz - *used, "[%s%s]%s=%s\n", prefix, sec, name, val ? val : "");
+			*used += n > 0 ? (size_t)n : 0;
+		}
+	}
+}
+
 /* Everything that decides what a cached source would return, hashed into the cache key. */
 static void cache_key(const struct creds_context *ctx, const char *provider, char *key, size_t keysz)
 {
@@ -119,7 +138,9 @@ static void cache_key(const struct creds_context *ctx, const char *provider, cha
 		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 		"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
 		"AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_V1_DISABLED",
-		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC",
+		"AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_STS_REGIONAL_ENDPOINTS",
+		"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "HOME",
 	};
 	size_t used = 0;
 	int n = snprintf(key, keysz, "v1\n%s\nprofile=%s\nregion=%s\n", provider, ctx->profile ? ctx->profile : "",
@@ -131,15 +152,12 @@ static void cache_key(const struct creds_context *ctx, const char *provider, cha
 		used += n > 0 ? (size_t)n : 0;
 	}
 	/* The whole shared configuration: any change to it means a fresh lookup. */
-	for (size_t p = 0; ctx->config && p < aws_config_profile_count(ctx->config) && used < keysz; p++) {
-		const char *prof = aws_config_profile_name(ctx->config, p);
-		for (size_t k = 0; k < aws_config_property_count(ctx->config, prof) && used < keysz; k++) {
-			const char *name = aws_config_property_name(ctx->config, prof, k);
-			const char *val = aws_config_get(ctx->config, prof, name);
-			n = snprintf(key + used, keysz - used, "[%s]%s=%s\n", prof, name, val ? val : "");
-			used += n > 0 ? (size_t)n : 0;
-		}
-	}
+	append_sections(ctx->config, "", aws_config_profile_count, aws_config_profile_name, aws_config_property_count,
+			aws_config_property_name, aws_config_get, key, keysz, &used);
+	/* and the [sso-session] sections an SSO profile draws on */
+	append_sections(ctx->config, "sso-session ", aws_config_sso_session_count, aws_config_sso_session_name,
+			aws_config_sso_session_property_count, aws_config_sso_session_property_name,
+			aws_config_sso_session_get, key, keysz, &used);
 }
 
 int creds_resolve(const struct creds_context *ctx, struct creds *out, char *err, size_t errsz)

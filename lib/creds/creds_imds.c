@@ -235,6 +235,44 @@ static int valid_role_name(const char *s)
 	return 1;
 }
 
+int creds_imds_token_from_body(const char *body, const char **token, size_t *len)
+{
+	const char *s = body ? body : "", *e;
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	const char *nl = strpbrk(s, "\r\n");
+	if (e == s || (nl && nl < e))
+		return -1;
+	*token = s;
+	*len = (size_t)(e - s);
+	return 0;
+}
+
+int creds_imds_role_from_list(const char *body, char *role, size_t rolesz)
+{
+	const char *s = body ? body : "";
+	size_t n;
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	n = strcspn(s, "\r\n");
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0)
+		return 1;
+	if (n >= rolesz)
+		return -1;
+	memcpy(role, s, n);
+	role[n] = '\0';
+	if (!valid_role_name(role)) {
+		role[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds *out, char *err, size_t errsz)
 {
 	const char *(*ge)(const char *) = ctx ? ctx->getenv_fn : NULL;
@@ -284,19 +322,14 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 	/* 1. The IMDSv2 session token. */
 	hr = imds_call(&run, "PUT", TOKEN_PATH, put_headers, 0, &resp, why, sizeof why);
 	if (hr == HTTP_OK && resp.status == 200) {
-		char *s = resp.body, *e;
-		while (*s && isspace((unsigned char)*s))
-			s++;
-		e = s + strlen(s);
-		while (e > s && isspace((unsigned char)e[-1]))
-			e--;
-		const char *nl = strpbrk(s, "\r\n");
-		if (e == s || (nl && nl < e)) {
+		const char *s;
+		size_t tn;
+		if (creds_imds_token_from_body(resp.body, &s, &tn)) {
 			error_set(err, errsz, "instance metadata service at %s returned an empty or malformed token", base);
 			goto done;
 		}
-		token = strndup(s, (size_t)(e - s));
-		size_t n = (size_t)(e - s) + sizeof "x-aws-ec2-metadata-token: ";
+		token = strndup(s, tn);
+		size_t n = tn + sizeof "x-aws-ec2-metadata-token: ";
 		token_header = token ? malloc(n) : NULL;
 		if (!token_header) {
 			error_set(err, errsz, "out of memory");
@@ -359,29 +392,15 @@ enum creds_status creds_from_imds(const struct creds_context *ctx, struct creds 
 			resp.status == 403 ? " (forbidden: the metadata service may be turned off for this instance)" : "");
 		goto done;
 	}
-	{
-		const char *s = resp.body;
-		size_t n;
-		while (*s && isspace((unsigned char)*s))
-			s++;
-		n = strcspn(s, "\r\n");
-		while (n > 0 && isspace((unsigned char)s[n - 1]))
-			n--;
-		if (n == 0) {
-			error_set(err, errsz, "no IAM role attached to this instance (instance metadata service at %s)",
-				base);
-			goto done;
-		}
-		if (n >= sizeof role) {
-			error_set(err, errsz, "instance metadata service at %s returned an invalid role name", base);
-			goto done;
-		}
-		memcpy(role, s, n);
-		role[n] = '\0';
-		if (!valid_role_name(role)) {
-			error_set(err, errsz, "instance metadata service at %s returned an invalid role name", base);
-			goto done;
-		}
+	switch (creds_imds_role_from_list(resp.body, role, sizeof role)) {
+	case 0:
+		break;
+	case 1:
+		error_set(err, errsz, "no IAM role attached to this instance (instance metadata service at %s)", base);
+		goto done;
+	default:
+		error_set(err, errsz, "instance metadata service at %s returned an invalid role name", base);
+		goto done;
 	}
 
 	/* 3. The role's credentials. */

@@ -74,4 +74,16 @@ int creds_imds_v1_disabled(const char *(*getenv_fn)(const char *), const struct 
 /* Parse the role's credentials JSON (see above) into *out. 0, or -1 with a reason (no values quoted). */
 int creds_imds_parse(const char *body, size_t len, struct creds *out, char *err, size_t errsz);
 
+/*
+ * The two plain-text answers, pure (exposed for tests and fuzz/); body is NUL-terminated
+ * (what follows an embedded NUL is not seen).
+ * creds_imds_token_from_body(): the token PUT's body, trimmed; 0 with *token and *len set
+ * to the token's place in body, or -1 when it is empty or spans lines.
+ * creds_imds_role_from_list(): the role list's first line, trimmed, into role; 0, or 1 when
+ * the list is empty (no role attached), or -1 when the name is longer than rolesz - 1 or
+ * not an IAM role name (1-128 of [A-Za-z0-9+=,.@_-]).
+ */
+int creds_imds_token_from_body(const char *body, const char **token, size_t *len);
+int creds_imds_role_from_list(const char *body, char *role, size_t rolesz);
+
 #endif

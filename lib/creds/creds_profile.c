@@ -14,6 +14,7 @@
 
 #include "aws_config.h"
 #include "creds_process.h"
+#include "creds_sso.h"
 #include "creds_sts.h"
 
 const char *creds_plan_kind_name(enum creds_plan_kind kind)
@@ -356,6 +357,14 @@ enum creds_status creds_from_profile(const struct creds_context *ctx, struct cre
 	/* validate every AssumeRole step before any network traffic */
 	int durations[CREDS_PLAN_MAX_STEPS] = {0};
 	for (size_t i = 1; i < plan.nsteps; i++) {
+		if (prop(ctx->config, plan.step[i].profile, "mfa_serial")) {
+			error_set(err, errsz,
+				  "profile '%s': the role needs an MFA code (mfa_serial is set), and an unattended check "
+				  "cannot prompt for one; use a profile without mfa_serial, or credentials that do not "
+				  "need MFA",
+				  plan.step[i].profile);
+			return CREDS_BROKEN;
+		}
 		if (plan.step[i].duration_seconds && parse_duration(plan.step[i].duration_seconds, &durations[i]) != 0) {
 			error_set(err, errsz, "profile '%s': duration_seconds must be a whole number from 900 to 43200",
 				  plan.step[i].profile);
@@ -387,13 +396,21 @@ enum creds_status creds_from_profile(const struct creds_context *ctx, struct cre
 		if (creds_run_process(ctx, b->credential_process, label, &cur, err, errsz) != 0)
 			return CREDS_BROKEN;
 		break;
-	case CREDS_PLAN_SSO:
-		error_set(err, errsz,
-			  "%s uses IAM Identity Center (SSO): SSO is not supported by this plugin; use a role "
-			  "(role_arn), credential_process or static keys, or export the SSO session's temporary "
-			  "credentials into the environment",
-			  label);
-		return CREDS_BROKEN;
+	case CREDS_PLAN_SSO: {
+		struct sso_config sc = {.profile = b->profile, .session_name = b->sso_session,
+					.start_url = b->sso_start_url, .region = b->sso_region,
+					.account_id = b->sso_account_id, .role_name = b->sso_role_name};
+		char why2[1400];
+		trace_printf(ctx->trace, 2, "%s: IAM Identity Center (SSO)%s%s, role %s in account %s", label,
+			     sc.session_name ? " session " : " start URL ",
+			     sc.session_name ? sc.session_name : sc.start_url ? sc.start_url : "?",
+			     sc.role_name ? sc.role_name : "?", sc.account_id ? sc.account_id : "?");
+		if (creds_sso_fetch(ctx, &sc, &cur, why2, sizeof why2) != 0) {
+			error_set(err, errsz, "%s: %s", label, why2);
+			return CREDS_BROKEN;
+		}
+		break;
+	}
 	case CREDS_PLAN_ASSUME_ROLE:
 		error_set(err, errsz, "%s: internal error: no base credentials", label);
 		return CREDS_BROKEN;

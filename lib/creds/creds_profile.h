@@ -31,8 +31,10 @@
  *    It then runs the plan: static keys (source "profile"), named source (Environment ->
  *    creds_from_environment, Ec2InstanceMetadata -> creds_from_imds, EcsContainer ->
  *    creds_from_container, case-insensitive; others BROKEN), web identity and AssumeRole
- *    through creds_sts, credential_process through creds_process; SSO -> BROKEN
- *    ("SSO is not supported").
+ *    through creds_sts, credential_process through creds_process, SSO (IAM Identity
+ *    Center, both the sso_session and the legacy form) through creds_sso (source "sso").
+ *    An AssumeRole step whose profile has mfa_serial is BROKEN before any request: an
+ *    unattended check cannot prompt for the code; the message names that profile.
  */
 #ifndef S3T_CREDS_PROFILE_H
 #define S3T_CREDS_PROFILE_H
@@ -50,7 +52,7 @@ enum creds_plan_kind {
 	CREDS_PLAN_NAMED_SOURCE, /* credential_source = .named_source */
 	CREDS_PLAN_WEB_IDENTITY, /* .role_arn + .web_identity_token_file [+ .role_session_name] */
 	CREDS_PLAN_PROCESS,      /* .credential_process */
-	CREDS_PLAN_SSO,          /* .sso_* (not supported by the provider) */
+	CREDS_PLAN_SSO,          /* .sso_* (creds_sso.h) */
 	CREDS_PLAN_ASSUME_ROLE   /* .role_arn [+ .role_session_name, .external_id, .duration_seconds] */
 };
 

@@ -19,6 +19,7 @@
 
 #include <openssl/crypto.h>
 
+#include "aws_config.h"
 #include "deadline.h"
 #include "endpoint.h"
 #include "http.h"
@@ -46,54 +47,62 @@ static void wipe_free(char *s)
 
 /* ------------------------------------------------------------------ endpoint */
 
-static const char *dns_suffix(const char *partition)
-{
-	static const struct {
-		const char *p, *s;
-	} t[] = {
-		{"aws", "amazonaws.com"},        {"aws-cn", "amazonaws.com.cn"},   {"aws-us-gov", "amazonaws.com"},
-		{"aws-iso", "c2s.ic.gov"},       {"aws-iso-b", "sc2s.sgov.gov"},   {"aws-iso-e", "cloud.adc-e.uk"},
-		{"aws-iso-f", "csp.hci.ic.gov"}, {"aws-eusc", "amazonaws.eu"},
-	};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i].p, partition) == 0)
-			return t[i].s;
-	return "amazonaws.com";
-}
-
 static const char *sts_region(const struct creds_context *ctx)
 {
 	return ctx && ctx->region && *ctx->region ? ctx->region : STS_DEFAULT_REGION;
 }
 
-int sts_endpoint_url(const struct creds_context *ctx, char *url, size_t urlsz, char *err, size_t errsz)
+int sts_endpoint(const struct creds_context *ctx, char *url, size_t urlsz, char *signing_region, size_t srsz,
+		 char *err, size_t errsz)
 {
+	const struct aws_config *cfg = ctx ? ctx->config : NULL;
+	const char *(*getenv_fn)(const char *) = ctx ? ctx->getenv_fn : NULL;
+	const char *profile = aws_config_profile_name_from(ctx ? ctx->profile : NULL, getenv_fn);
 	const char *region = sts_region(ctx);
-	const char *var = "AWS_ENDPOINT_URL_STS";
-	const char *override = creds_getenv(ctx, var);
-	if (!override) {
-		var = "AWS_ENDPOINT_URL";
-		override = creds_getenv(ctx, var);
+	char why[256], where[64];
+	struct endpoint_params p = {.region = region};
+	snprintf(signing_region, srsz, "%s", region);
+	if (aws_config_endpoint_url(cfg, profile, getenv_fn, "sts", &p.endpoint_override, where, sizeof where, why,
+				    sizeof why) != 0 ||
+	    aws_config_setting_bool(cfg, profile, getenv_fn, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint", &p.use_fips,
+				    why, sizeof why) != 0 ||
+	    aws_config_setting_bool(cfg, profile, getenv_fn, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint",
+				    &p.use_dualstack, why, sizeof why) != 0) {
+		error_set(err, errsz, "cannot build the STS endpoint: %s", why);
+		return -1;
 	}
-	char why[256];
-	if (override) {
-		struct endpoint_params p = {.region = NULL, .endpoint_override = override};
-		if (endpoint_resolve(&p, url, urlsz, why, sizeof why) != 0) {
-			error_set(err, errsz, "%s is not usable: %s", var, why);
+	const char *mode = aws_config_setting(cfg, profile, getenv_fn, "AWS_STS_REGIONAL_ENDPOINTS",
+					      "sts_regional_endpoints", NULL);
+	if (mode && strcasecmp(mode, "legacy") != 0 && strcasecmp(mode, "regional") != 0) {
+		error_set(err, errsz, "cannot build the STS endpoint: sts_regional_endpoints / AWS_STS_REGIONAL_ENDPOINTS "
+				     "must be legacy or regional");
+		return -1;
+	}
+	if (p.endpoint_override) {
+		/* a configured endpoint is used as given (FIPS / dual-stack with one is an error) */
+		if (endpoint_resolve_service(ENDPOINT_STS, &p, url, urlsz, why, sizeof why) != 0) {
+			error_set(err, errsz, "%s is not usable: %s", where, why);
 			return -1;
 		}
 		return 0;
 	}
-	if (endpoint_validate_region(region, why, sizeof why) != 0) {
+	if (mode && strcasecmp(mode, "legacy") == 0 && !p.use_fips && !p.use_dualstack &&
+	    endpoint_sts_is_legacy_global_region(region)) {
+		snprintf(url, urlsz, "https://sts.amazonaws.com");
+		snprintf(signing_region, srsz, "us-east-1");
+		return 0;
+	}
+	if (endpoint_resolve_service(ENDPOINT_STS, &p, url, urlsz, why, sizeof why) != 0) {
 		error_set(err, errsz, "cannot build the STS endpoint: %s", why);
 		return -1;
 	}
-	int n = snprintf(url, urlsz, "https://sts.%s.%s", region, dns_suffix(endpoint_partition_of_region(region)));
-	if (n < 0 || (size_t)n >= urlsz) {
-		error_set(err, errsz, "STS endpoint URL too long");
-		return -1;
-	}
 	return 0;
+}
+
+int sts_endpoint_url(const struct creds_context *ctx, char *url, size_t urlsz, char *err, size_t errsz)
+{
+	char signing_region[64];
+	return sts_endpoint(ctx, url, urlsz, signing_region, sizeof signing_region, err, errsz);
 }
 
 /* Split "scheme://host[:port][/path]" into host[:port] and path ("/" when none). */
@@ -316,12 +325,12 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 		    int web_identity, const char *what, const char *source_label, const char *source, struct creds *out,
 		    char *err, size_t errsz)
 {
-	char url[1024], hostport[512], path[512], why[512];
+	char url[1024], hostport[512], path[512], why[512], signing_region[64];
 	if (!ctx || !ctx->http) {
 		error_set(err, errsz, "%s%s%s: no HTTP client available", CREDS_LABEL(source_label), what);
 		return -1;
 	}
-	if (sts_endpoint_url(ctx, url, sizeof url, why, sizeof why) != 0) {
+	if (sts_endpoint(ctx, url, sizeof url, signing_region, sizeof signing_region, why, sizeof why) != 0) {
 		error_set(err, errsz, "%s%s%s: %s", CREDS_LABEL(source_label), what, why);
 		return -1;
 	}
@@ -357,7 +366,7 @@ static int sts_call(const struct creds_context *ctx, const struct creds *signer,
 						   .nheaders = 2, .body = body->p, .body_len = body->len};
 			struct sigv4_credentials sc = {signer->access_key_id, signer->secret_access_key,
 						       signer->session_token};
-			struct sigv4_params sp = {.region = sts_region(ctx), .service = "sts",
+			struct sigv4_params sp = {.region = signing_region, .service = "sts",
 						  .now = (time_t)ctx_now(ctx), .normalize_path = 1,
 						  .double_encode_path = 1, .sign_content_sha256 = 0};
 			if (sigv4_sign(&rq, &sc, &sp, &sr, why, sizeof why) != 0) {

@@ -3,9 +3,14 @@
  * responses) and the environment web-identity credential provider.
  *
  * Contract:
- *  - Endpoint: $AWS_ENDPOINT_URL_STS, else $AWS_ENDPOINT_URL (read through the
- *    context's getenv hook; must be an http(s) URL), else the regional
- *    https://sts.REGION.<partition DNS suffix>. REGION is ctx->region, else
+ *  - Endpoint: the configured one (aws_config_endpoint_url() with service key "sts":
+ *    $AWS_ENDPOINT_URL_STS, $AWS_ENDPOINT_URL, the selected profile's [services] sts
+ *    endpoint_url, its endpoint_url; must be an http(s) URL), else botocore's sts rule set:
+ *    https://sts[-fips].REGION.<partition DNS suffix or dual-stack suffix>
+ *    (AWS_USE_FIPS_ENDPOINT / use_fips_endpoint, AWS_USE_DUALSTACK_ENDPOINT /
+ *    use_dualstack_endpoint), or, with AWS_STS_REGIONAL_ENDPOINTS / sts_regional_endpoints
+ *    = legacy (default regional) and one of the 16 legacy regions, the global
+ *    https://sts.amazonaws.com signed for us-east-1. REGION is ctx->region, else
  *    "us-east-1"; it is also the SigV4 signing region.
  *  - Request: POST "/" with an application/x-www-form-urlencoded body
  *    ("Action=...&Version=2011-06-15&..." values percent-encoded with the RFC 3986
@@ -35,7 +40,10 @@
 #define STS_DEFAULT_EXPIRY_SECONDS 900.0
 #define STS_MAX_WEB_IDENTITY_TOKEN (64u * 1024u)
 
-/* The STS endpoint URL (no trailing '/') for ctx (see above). 0, or -1 with a reason. */
+/* The STS endpoint URL (no trailing '/') and its signing region for ctx (see above).
+ * 0, or -1 with a reason. sts_endpoint_url() is the same without the region. */
+int sts_endpoint(const struct creds_context *ctx, char *url, size_t urlsz, char *signing_region, size_t srsz,
+		 char *err, size_t errsz);
 int sts_endpoint_url(const struct creds_context *ctx, char *url, size_t urlsz, char *err, size_t errsz);
 
 /* duration_seconds <= 0: not sent (STS default, 1 h). external_id NULL/"": not sent.

@@ -357,29 +357,9 @@ static void keep_line(struct output *o, char *s)
 	o->line_bytes += len + 1;
 }
 
-void output_line(struct output *o, const char *fmt, ...)
+/* Format, sanitize and keep one line, with depth levels of nesting ("    \\_ " per level, 0: none). */
+static void add_line(struct output *o, unsigned depth, const char *fmt, va_list ap)
 {
-	va_list ap;
-	char *s;
-	if (!o)
-		return;
-	if (o->nlines >= OUTPUT_MAX_LINES) {
-		o->dropped_lines++;
-		return;
-	}
-	va_start(ap, fmt);
-	s = format_sanitized(OUTPUT_LINE_MAX_CHARS, fmt, ap);
-	va_end(ap);
-	if (!s) {
-		o->oom = true;
-		return;
-	}
-	keep_line(o, s);
-}
-
-void output_line_nested(struct output *o, unsigned depth, const char *fmt, ...)
-{
-	va_list ap;
 	char *s, *line;
 	if (!o)
 		return;
@@ -387,16 +367,34 @@ void output_line_nested(struct output *o, unsigned depth, const char *fmt, ...)
 		o->dropped_lines++;
 		return;
 	}
-	va_start(ap, fmt);
 	s = format_sanitized(OUTPUT_LINE_MAX_CHARS, fmt, ap);
-	va_end(ap);
-	if (!s || asprintf(&line, "%*s\\_ %s", (int)(4 * (depth ? depth : 1)), "", s) < 0) {
+	if (s && depth) {
+		if (asprintf(&line, "%*s\\_ %s", (int)(4 * depth), "", s) < 0)
+			line = NULL;
 		free(s);
+		s = line;
+	}
+	if (!s) {
 		o->oom = true;
 		return;
 	}
-	free(s);
-	keep_line(o, line);
+	keep_line(o, s);
+}
+
+void output_line(struct output *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_line(o, 0, fmt, ap);
+	va_end(ap);
+}
+
+void output_line_nested(struct output *o, unsigned depth, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_line(o, depth ? depth : 1, fmt, ap);
+	va_end(ap);
 }
 
 size_t output_dropped_lines(const struct output *o)

@@ -172,16 +172,24 @@ static struct result_perf *perf_slot(struct result *r, const char *label, const 
 	return p;
 }
 
+/* One item with its value set by the caller; NULL (r marked) when out of memory. */
+static struct result_perf *new_perf(struct result *r, const char *label, const char *uom, const char *warn,
+				    const char *crit)
+{
+	if (!r)
+		return NULL;
+	struct result_perf *p = perf_slot(r, label, uom, warn, crit);
+	if (!p)
+		mark_oom(r);
+	return p;
+}
+
 void result_perf_i64(struct result *r, const char *label, int64_t value, const char *uom, const char *warn,
 		     const char *crit, const int64_t *min, const int64_t *max)
 {
-	if (!r)
+	struct result_perf *p = new_perf(r, label, uom, warn, crit);
+	if (!p)
 		return;
-	struct result_perf *p = perf_slot(r, label, uom, warn, crit);
-	if (!p) {
-		mark_oom(r);
-		return;
-	}
 	p->value_i64 = value;
 	if ((p->has_min = min != NULL))
 		p->min_i64 = *min;
@@ -192,13 +200,9 @@ void result_perf_i64(struct result *r, const char *label, int64_t value, const c
 void result_perf_double(struct result *r, const char *label, double value, const char *uom, const char *warn,
 			const char *crit, const double *min, const double *max)
 {
-	if (!r)
+	struct result_perf *p = new_perf(r, label, uom, warn, crit);
+	if (!p)
 		return;
-	struct result_perf *p = perf_slot(r, label, uom, warn, crit);
-	if (!p) {
-		mark_oom(r);
-		return;
-	}
 	p->is_double = 1;
 	p->value_double = value;
 	if ((p->has_min = min != NULL))

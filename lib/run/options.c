@@ -163,8 +163,13 @@ static void print_help(const struct plugin_info *info)
 	       " tables, ok, warning, critical, unknown, not_applicable, not_checked and the worst\n"
 	       " value of the check's metrics; --perfdata=per-table adds namespace.table::metric.\n"
 	       " IAM permission needed as well: s3tables:ListTables.\n");
-	printf("\nCredentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
-	       "AWS_SESSION_TOKEN). Nothing secret is ever printed, at any verbosity.\n");
+	printf("\nCredentials come, as for the AWS CLI, from the environment (AWS_ACCESS_KEY_ID,\n"
+	       "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); the profile (--profile, AWS_PROFILE): static\n"
+	       "keys, credential_process, role_arn, web_identity_token_file, or IAM Identity Center (SSO)\n"
+	       "with the token `aws sso login --profile NAME` cached in ~/.aws/sso/cache (refreshed and\n"
+	       "written back when it expires; a role needing mfa_serial is refused); web identity; the\n"
+	       "container endpoint; EC2 instance metadata. -v names the source. Nothing secret is ever\n"
+	       "printed, at any verbosity.\n");
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n");
 }
 

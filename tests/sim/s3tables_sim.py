@@ -530,6 +530,8 @@ def maint_body(scn, ctx):
         st["icebergSnapshotManagement"] = {"status": "Disabled"}
     elif scn == "maint_not_yet_run":
         st = {j: {"status": "Not_Yet_Run"} for j in JOBS}
+    elif scn == "maint_all_disabled":
+        st = {j: {"status": "Disabled"} for j in JOBS}
     elif scn == "maint_old":
         st["icebergCompaction"] = ok(72)
     elif scn == "maint_unknown_job":
@@ -932,7 +934,9 @@ def config_body(op, scn, ctx):
         return None, None
     comp = {"status": "enabled", "settings": {"icebergCompaction": {
         "targetFileSizeMB": 512, "strategy": "auto"}}}
-    snap = {"status": "disabled" if scn == "maint_disabled" else "enabled",
+    if scn == "maint_all_disabled":
+        comp["status"] = "disabled"
+    snap = {"status": "disabled" if scn in ("maint_disabled", "maint_all_disabled") else "enabled",
             "settings": {"icebergSnapshotManagement": {"minSnapshotsToKeep": 1,
                                                        "maxSnapshotAgeHours": 120}}}
     return 200, {"tableARN": ctx.table_arn,
@@ -988,9 +992,22 @@ MIXED = (
     ("raw", "staging_tmp", "customer", "not_found", "exp_not_supported", "maint_ok"),
     ("ops", "flaky", "customer", "throttle_then_ok", "throttle_then_ok", "throttle_then_ok"),
 )
+# fleet-probe (namespace app): what s3tables-discover --probe finds out per table
+PROBE = (
+    ("replicated", "customer", "repl_ok", "exp_not_supported", "maint_ok"),
+    ("plain", "customer", "not_found", "exp_not_supported", "maint_ok"),
+    ("no_maintenance", "customer", "not_found", "exp_not_supported", "maint_all_disabled"),
+    ("expiring", "aws", "not_found", "exp_ok", "maint_ok"),
+    ("expiration_off", "aws", "not_found", "exp_disabled", "maint_ok"),
+    ("everything", "aws", "repl_single_ok", "exp_ok", "maint_ok"),
+    ("denied", "customer", "forbidden", "forbidden", "forbidden"),
+    ("broken", "customer", "e5xx_always", "e5xx_always", "e5xx_always"),
+    ("snapshots_off", "customer", "repl_ok", "exp_not_supported", "maint_disabled"),
+)
 OK_PROFILE = ("repl_ok", "exp_ok", "maint_ok")
 FAILED_PROFILE = ("repl_failed", "exp_failed", "maint_compaction_failed")
 LARGE_TABLES = 1200
+HUGE_TABLES = 10000         # fleet-10k: a bucket at the service's table quota
 
 
 class FleetTable:
@@ -1063,20 +1080,33 @@ def build_fleet(region):
     for i in range(20):
         b.add("ns_s", "s_%02d" % i)
     new("fleet-empty")
+    b = new("fleet-probe")
+    for name, ttype, *profile in PROBE:
+        b.add("app", name, ttype, profile)
     b = new("fleet-badpage", page_cap=5, behaviour="badpage")
     for i in range(10):
         b.add("ns_p", "p_%02d" % i)
     return fleet
 
 
+def build_huge(region):
+    """fleet-10k (built on first use): 10,000 tables t_00000..t_09999 in ns_0..ns_9 (1,000
+    each); every table whose number ends in 999 fails."""
+    b = Bucket(region, "fleet-10k")
+    for i in range(HUGE_TABLES):
+        b.add("ns_%d" % (i // 1000), "t_%05d" % i, "customer",
+              FAILED_PROFILE if i % 1000 == 999 else OK_PROFILE)
+    return b
+
+
 def generic_bucket(region, name):
     """sim-bucket and list-<scenario> buckets: two tables, 'ok' and 'ok__2' in sim_ns, whose
-    table ids select the single-table scenarios; list-<scenario> (dashes for underscores)
-    answers its listings with that generic scenario."""
+    table ids select the single-table scenarios; list-<scenario> (dashes for underscores,
+    optionally --<nonce>) answers its listings with that generic scenario."""
     if name == "sim-bucket":
         scn = "ok"
     elif name.startswith("list-"):
-        scn = name[5:].replace("-", "_")
+        scn = name[5:].replace("-", "_").split("__", 1)[0]   # list-SCN--NONCE
     else:
         return None
     b = Bucket(region, name, scenario=scn)
@@ -1184,7 +1214,7 @@ def handle_listing(op, params, sim, now):
     if not m:
         return Outcome(bad_request("Invalid table bucket ARN: %s" % barn[:300]))
     name = m.group(5)
-    bucket = sim.fleet.get(name) or generic_bucket(sim.region, name)
+    bucket = sim.find_bucket(name) or generic_bucket(sim.region, name)
     if bucket is None or m.group(4) != SIM_ACCOUNT:
         return Outcome(error_reply(404, "NotFoundException",
                                    "The specified table bucket could not be found."),
@@ -1193,8 +1223,8 @@ def handle_listing(op, params, sim, now):
     if bucket.scenario is None:
         return Outcome(reply, key=name, bucket=bucket)
     # generic scenarios for the listing: the page above is their "ok body"
-    count = sim.state.bump(op, name)
-    ctx = Ctx(op, name, barn + "/table/-", barn, "sim_ns", "-", now, count,
+    count = sim.state.bump(op, name, cycle=3)
+    ctx = Ctx(op, name, barn, barn, "sim_ns", "-", now, count,
               scenario=bucket.scenario,
               ok=json.loads(reply.body) if reply.status == 200 else None)
     r = reply if reply.status != 200 else generic_reply(bucket.scenario, ctx)
@@ -1207,7 +1237,7 @@ def handle_list_buckets(params, sim, now):
     prefix, btype = params.get("prefix"), params.get("type")
     if btype is not None and btype not in ("customer", "aws"):
         return Outcome(bad_request("type must be customer or aws"))
-    buckets = [sim.fleet.get(n) or generic_bucket(sim.region, n) for n in names]
+    buckets = [sim.find_bucket(n) or generic_bucket(sim.region, n) for n in names]
     items = [b for b in buckets if b and (prefix is None or b.name.startswith(prefix))
              and btype in (None, "customer")]
     page, nxt, err = paginate(items, params, "maxBuckets", BUCKETS_PAGE_CAP, [prefix, btype])
@@ -1221,7 +1251,8 @@ def handle_list_buckets(params, sim, now):
     if not sim.buckets_scenario:
         return Outcome(json_reply(body))
     count = sim.state.bump("ListTableBuckets", "-")
-    ctx = Ctx("ListTableBuckets", "-", "-", "-", "-", "-", now, count,
+    star = "arn:aws:s3tables:%s:%s:bucket/*" % (sim.region, SIM_ACCOUNT)
+    ctx = Ctx("ListTableBuckets", "-", star, star, "-", "-", now, count,
               scenario=sim.buckets_scenario, ok=body)
     r = generic_reply(sim.buckets_scenario, ctx)
     return Outcome(r or unknown_scenario(sim.buckets_scenario), scenario=sim.buckets_scenario)
@@ -1260,7 +1291,7 @@ def handle_operation(op, params, sim, now):
             return Outcome(bad_request("Invalid namespace or table name"))
         arn, key = barn + "/table/" + name, name
         bucket_name = m.group(5)
-    bucket = sim.fleet.get(bucket_name)
+    bucket = sim.find_bucket(bucket_name)
     if bucket is None:
         count = sim.state.bump(op, key)
         ctx = Ctx(op, key, arn, barn, ns, name, now, count)
@@ -1313,6 +1344,14 @@ class Sim:
                          "tls_handshakes": 0, "max_in_flight": 0, "throttled": 0,
                          "max_in_flight_by_bucket": {}}
         self.write_counters()
+
+    def find_bucket(self, name):
+        """A fleet bucket by name, or None; fleet-10k is built on first use."""
+        if name == "fleet-10k" and name not in self.fleet:
+            with self.count_lock:
+                if name not in self.fleet:
+                    self.fleet[name] = build_huge(self.region)
+        return self.fleet.get(name)
 
     def count(self, fn):
         """Apply fn to the counters under the lock, then rewrite the counters file."""
@@ -1457,8 +1496,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def throttle(self, bucket, n, out):
         """fleet-throttle: more than --throttle-limit requests in flight for the bucket
-        are refused (429 TooManyRequestsException; every third time 503 SlowDown); the
-        others are held --throttle-hold seconds, so that requests overlap."""
+        are refused (in turn 429 TooManyRequestsException, 429 ThrottlingException, 503
+        SlowDown); the others are held --throttle-hold seconds, so that requests overlap."""
         sim = self.sim
         if n <= sim.throttle_limit:
             out.reply.delay = max(out.reply.delay, sim.throttle_hold)
@@ -1467,10 +1506,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             bucket.throttled += 1
             k = bucket.throttled
         sim.count(lambda c: c.__setitem__("throttled", c["throttled"] + 1))
-        if k % 3 == 0:
-            out.reply = error_reply(503, "SlowDown", "Please reduce your request rate.")
-        else:
+        if k % 3 == 1:
             out.reply = error_reply(429, "TooManyRequestsException", "Rate exceeded")
+        elif k % 3 == 2:
+            out.reply = error_reply(429, "ThrottlingException", "Rate exceeded",
+                                    type_header="ThrottlingException" + CORAL_SERVICE)
+        else:
+            out.reply = error_reply(503, "SlowDown", "Please reduce your request rate.")
 
     def finish_request(self, seq, t0, raw_path, raw_query, body, headers, auth, op, out,
                        in_flight):
