@@ -11,10 +11,12 @@ S3T_VALGRIND=1 to run every plugin under valgrind (errors fail the test).
 """
 import atexit
 import fcntl
+import grp
 import http.server
 import itertools
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -211,6 +213,123 @@ def start_fake(script, workdir, args=()):
     raise RuntimeError("%s did not start: %s" % (script, open(os.path.join(workdir, "stderr")).read()))
 
 
+ICINGA2_CANDIDATES = ("/usr/sbin/icinga2", "/usr/bin/icinga2")
+
+
+class Icinga2Layout:
+    """A throwaway Icinga 2 tree in tmp (etc, data, log, cache, spool, run), the -D defines
+    that point a daemon at it running as the current user, and that daemon's environment:
+    no AWS setting (plugins get theirs from the CheckCommands' env), no instance metadata
+    service, HOME in tmp. The system's /etc/icinga2 is never read."""
+
+    def __init__(self, tmp):
+        self.dirs = {k: os.path.join(tmp, k) for k in ("etc", "data", "log", "cache", "spool", "run")}
+        for d in self.dirs.values():
+            os.makedirs(d, exist_ok=True)
+        user = pwd.getpwuid(os.getuid()).pw_name
+        group = grp.getgrgid(os.getgid()).gr_name
+        self.defines = ["-DDataDir=" + self.dirs["data"], "-DLogDir=" + self.dirs["log"],
+                        "-DCacheDir=" + self.dirs["cache"], "-DSpoolDir=" + self.dirs["spool"],
+                        "-DInitRunDir=" + self.dirs["run"], "-DRunAsUser=" + user, "-DRunAsGroup=" + group]
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        self.env.update(HOME=tmp, ICINGA2_USER=user, ICINGA2_GROUP=group, AWS_EC2_METADATA_DISABLED="true")
+
+    def validate(self, icinga2, name, text, timeout=60):
+        """Write text as etc/NAME and run `icinga2 daemon -C` on it: (exit code, output)."""
+        path = os.path.join(self.dirs["etc"], name)
+        with open(path, "w") as f:
+            f.write(text)
+        p = subprocess.run([icinga2, "daemon", "-C", "-c", path] + self.defines, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, env=self.env, timeout=timeout)
+        return p.returncode, p.stdout.decode("utf-8", "replace")
+
+
+# The objects every Nagios test configuration needs: a timeperiod, a contact and
+# its notification command, the generic-host / generic-service templates.
+NAGIOS_BASE = """
+define timeperiod {
+    timeperiod_name 24x7
+    alias           always
+    sunday          00:00-24:00
+    monday          00:00-24:00
+    tuesday         00:00-24:00
+    wednesday       00:00-24:00
+    thursday        00:00-24:00
+    friday          00:00-24:00
+    saturday        00:00-24:00
+}
+define command {
+    command_name    s3t-notify
+    command_line    /bin/true
+}
+define contact {
+    contact_name                    s3t-admin
+    alias                           test admin
+    host_notifications_enabled      0
+    service_notifications_enabled   0
+    host_notification_period        24x7
+    service_notification_period     24x7
+    host_notification_options       n
+    service_notification_options    n
+    host_notification_commands      s3t-notify
+    service_notification_commands   s3t-notify
+}
+define host {
+    name                    generic-host
+    register                0
+    max_check_attempts      3
+    check_period            24x7
+    contacts                s3t-admin
+    notification_interval   0
+    notification_period     24x7
+}
+define service {
+    name                    generic-service
+    register                0
+    max_check_attempts      3
+    check_interval          5
+    retry_interval          1
+    check_period            24x7
+    contacts                s3t-admin
+    notification_interval   0
+    notification_period     24x7
+}
+"""
+
+
+def nagios_config(tmp, cfg_files, resource):
+    """A minimal nagios.cfg in tmp (log, status, spool and lock files all in tmp) that
+    loads NAGIOS_BASE, then cfg_files, with the given resource.cfg; returns its path.
+    nagios_user is the current user: Nagios drops to it even for -v."""
+    for d in ("spool/checkresults", "var"):
+        os.makedirs(os.path.join(tmp, d), exist_ok=True)
+    base = os.path.join(tmp, "base.cfg")
+    with open(base, "w") as f:
+        f.write(NAGIOS_BASE)
+    main = os.path.join(tmp, "nagios.cfg")
+    with open(main, "w") as f:
+        f.write("""
+nagios_user=%(user)s
+nagios_group=%(group)s
+log_file=%(tmp)s/var/nagios.log
+%(cfg_files)sresource_file=%(resource)s
+status_file=%(tmp)s/var/status.dat
+state_retention_file=%(tmp)s/var/retention.dat
+object_cache_file=%(tmp)s/var/objects.cache
+precached_object_file=%(tmp)s/var/objects.precache
+temp_file=%(tmp)s/var/nagios.tmp
+temp_path=%(tmp)s/var
+lock_file=%(tmp)s/var/nagios.lock
+command_file=%(tmp)s/var/nagios.cmd
+query_socket=%(tmp)s/var/nagios.qh
+check_result_path=%(tmp)s/spool/checkresults
+illegal_macro_output_chars=`~$&|'"<>
+""" % dict(user=pwd.getpwuid(os.getuid()).pw_name, group=grp.getgrgid(os.getgid()).gr_name,
+                     tmp=tmp, cfg_files="".join("cfg_file=%s\n" % c for c in [base] + list(cfg_files)),
+                     resource=resource))
+    return main
+
+
 class Simulator:
     def __init__(self, extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="s3t-e2e-")
@@ -323,7 +442,9 @@ def perfdata_problems(perftext):
 
 
 def run(plugin, args, sim=None, env=None, timeout=30, creds=True, check_invariants=True, name=""):
-    exe = os.path.join(BUILDDIR, "plugins", plugin)
+    """Run a plugin (or, given a path such as "discover/s3tables-discover", that program of
+    the build) with the test environment; with sim, against the simulator."""
+    exe = os.path.join(BUILDDIR, plugin if "/" in plugin else os.path.join("plugins", plugin))
     cmd = [exe] + list(args)
     if sim is not None:
         cmd += ["--endpoint-url", sim.url, "--ca-file", sim.ca]

@@ -20,8 +20,6 @@ import atexit
 import base64
 import json
 import os
-import pwd
-import grp
 import re
 import shutil
 import signal
@@ -39,7 +37,6 @@ import e2e  # noqa: E402
 from e2e import (ACCESS_KEY, BUCKET_ARN, SECRET_KEY, SESSION_TOKEN, Simulator, apt_install,  # noqa: E402
                  find_binary, fresh, is_, ok, table_arn)
 
-ICINGA2_CANDIDATES = ("/usr/sbin/icinga2", "/usr/bin/icinga2")
 NODE = "s3t-icinga-test"
 CONF = os.path.join(e2e.SRCDIR, "contrib", "icinga2", "s3tables.conf")
 EXAMPLE = os.path.join(e2e.SRCDIR, "contrib", "icinga2", "example-services.conf")
@@ -56,10 +53,10 @@ def skip(name, reason):
     e2e.ok(True, "%s # SKIP %s" % (name, reason))
 
 
-icinga2 = find_binary(ICINGA2_CANDIDATES)
+icinga2 = find_binary(e2e.ICINGA2_CANDIDATES)
 if icinga2 is None:
     why = apt_install(["icinga2"])
-    icinga2 = find_binary(ICINGA2_CANDIDATES)
+    icinga2 = find_binary(e2e.ICINGA2_CANDIDATES)
     if icinga2 is None:
         skip_all("icinga2 is not installed and could not be installed (%s)" % (why or "no binary after install"))
 if not shutil.which("openssl"):
@@ -68,18 +65,8 @@ if not shutil.which("openssl"):
 TMP = tempfile.mkdtemp(prefix="s3t-icinga-")
 if not os.environ.get("S3T_KEEP_TMP"):
     atexit.register(shutil.rmtree, TMP, True)
-DIRS = {k: os.path.join(TMP, k) for k in ("etc", "data", "log", "cache", "spool", "run")}
-for d in DIRS.values():
-    os.makedirs(d)
-USER = pwd.getpwuid(os.getuid()).pw_name
-GROUP = grp.getgrgid(os.getgid()).gr_name
-DEFINES = ["-DDataDir=" + DIRS["data"], "-DLogDir=" + DIRS["log"], "-DCacheDir=" + DIRS["cache"],
-           "-DSpoolDir=" + DIRS["spool"], "-DInitRunDir=" + DIRS["run"],
-           "-DRunAsUser=" + USER, "-DRunAsGroup=" + GROUP]
-# The daemon's own environment carries no AWS setting: the plugins get theirs from env = {...}.
-DAEMON_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-# Loopback only: the plugins must never ask an instance metadata service.
-DAEMON_ENV.update(HOME=TMP, ICINGA2_USER=USER, ICINGA2_GROUP=GROUP, AWS_EC2_METADATA_DISABLED="true")
+LAYOUT = e2e.Icinga2Layout(TMP)
+DIRS, DEFINES, DAEMON_ENV = LAYOUT.dirs, LAYOUT.defines, LAYOUT.env
 
 
 def q(s):
@@ -92,13 +79,11 @@ def remaining(cap):
 
 
 # --- 1. the shipped examples are valid Icinga 2 configuration ---------------
-with open(os.path.join(DIRS["etc"], "validate.conf"), "w") as f:
-    f.write('const PluginDir = %s\nconst NodeName = %s\nconst ZoneName = NodeName\n'
-            'include <itl>\ninclude %s\ninclude %s\n' % (q(PLUGINDIR), q(NODE), q(CONF), q(EXAMPLE)))
-p = subprocess.run([icinga2, "daemon", "-C", "-c", os.path.join(DIRS["etc"], "validate.conf")] + DEFINES,
-                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=DAEMON_ENV, timeout=remaining(60))
-vout = p.stdout.decode("utf-8", "replace")
-ok(p.returncode == 0 and "Finished validating the configuration" in vout,
+rc, vout = LAYOUT.validate(icinga2, "validate.conf",
+                           'const PluginDir = %s\nconst NodeName = %s\nconst ZoneName = NodeName\n'
+                           'include <itl>\ninclude %s\ninclude %s\n' % (q(PLUGINDIR), q(NODE), q(CONF), q(EXAMPLE)),
+                           timeout=remaining(60))
+ok(rc == 0 and "Finished validating the configuration" in vout,
    "icinga2 daemon -C accepts s3tables.conf and example-services.conf", vout[-3000:])
 ok(not re.search(r"^\S+ (warning|critical)/", vout, re.M) and " warning/" not in vout,
    "validation logs no warning or critical", vout[-3000:])

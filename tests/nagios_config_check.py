@@ -14,9 +14,7 @@ sudo -n); skips only when that is impossible. The system's /etc/nagios4 is
 never read or changed, and no daemon is started.
 """
 import atexit
-import grp
 import os
-import pwd
 import re
 import shutil
 import subprocess
@@ -50,8 +48,6 @@ if nagios is None:
 TMP = tempfile.mkdtemp(prefix="s3t-nagios-")
 if not os.environ.get("S3T_KEEP_TMP"):
     atexit.register(shutil.rmtree, TMP, True)
-for d in ("spool/checkresults", "var"):
-    os.makedirs(os.path.join(TMP, d))
 
 
 def write(name, text):
@@ -62,76 +58,7 @@ def write(name, text):
 
 
 resource = write("resource.cfg", "$USER1$=%s\n$USER3$=%s\n$USER4$=%s\n" % (PLUGINDIR, ACCESS_KEY, SECRET_KEY))
-base = write("base.cfg", """
-define timeperiod {
-    timeperiod_name 24x7
-    alias           always
-    sunday          00:00-24:00
-    monday          00:00-24:00
-    tuesday         00:00-24:00
-    wednesday       00:00-24:00
-    thursday        00:00-24:00
-    friday          00:00-24:00
-    saturday        00:00-24:00
-}
-define command {
-    command_name    s3t-notify
-    command_line    /bin/true
-}
-define contact {
-    contact_name                    s3t-admin
-    alias                           test admin
-    host_notifications_enabled      0
-    service_notifications_enabled   0
-    host_notification_period        24x7
-    service_notification_period     24x7
-    host_notification_options       n
-    service_notification_options    n
-    host_notification_commands      s3t-notify
-    service_notification_commands   s3t-notify
-}
-define host {
-    name                    generic-host
-    register                0
-    max_check_attempts      3
-    check_period            24x7
-    contacts                s3t-admin
-    notification_interval   0
-    notification_period     24x7
-}
-define service {
-    name                    generic-service
-    register                0
-    max_check_attempts      3
-    check_interval          5
-    retry_interval          1
-    check_period            24x7
-    contacts                s3t-admin
-    notification_interval   0
-    notification_period     24x7
-}
-""")
-# nagios_user: Nagios drops to this user even for -v; the temp dir is ours only.
-main = write("nagios.cfg", """
-nagios_user=%(user)s
-nagios_group=%(group)s
-log_file=%(tmp)s/var/nagios.log
-cfg_file=%(base)s
-cfg_file=%(commands)s
-cfg_file=%(services)s
-resource_file=%(resource)s
-status_file=%(tmp)s/var/status.dat
-state_retention_file=%(tmp)s/var/retention.dat
-object_cache_file=%(tmp)s/var/objects.cache
-precached_object_file=%(tmp)s/var/objects.precache
-temp_file=%(tmp)s/var/nagios.tmp
-temp_path=%(tmp)s/var
-lock_file=%(tmp)s/var/nagios.lock
-command_file=%(tmp)s/var/nagios.cmd
-query_socket=%(tmp)s/var/nagios.qh
-check_result_path=%(tmp)s/spool/checkresults
-illegal_macro_output_chars=`~$&|'"<>
-""" % dict(user=pwd.getpwuid(os.getuid()).pw_name, group=grp.getgrgid(os.getgid()).gr_name, tmp=TMP, base=base, commands=COMMANDS, services=SERVICES, resource=resource))
+main = e2e.nagios_config(TMP, [COMMANDS, SERVICES], resource)
 
 # --- 1. nagios4 -v -----------------------------------------------------------
 p = subprocess.run([nagios, "-v", main], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
