@@ -11,7 +11,10 @@ what Icinga recorded: state, the executed command line (no secret on it),
 output (equal, modulo digits, to a direct run of the plugin with the same
 options), performance data (every metric, parsed by a real GraphiteWriter
 without an "invalid perfdata" complaint). It also validates
-contrib/icinga2/example-services.conf with `icinga2 daemon -C`.
+contrib/icinga2/example-services.conf with `icinga2 daemon -C`, and schedules
+the file s3tables-discover writes for a simulator bucket (its Host importing a
+template that points at the simulator): every discovered service runs its
+plugin with the options its check takes and is OK.
 
 Installs Debian's icinga2 if it is missing (as root, or with sudo -n); skips
 only when that is impossible.
@@ -88,7 +91,7 @@ ok(rc == 0 and "Finished validating the configuration" in vout,
 ok(not re.search(r"^\S+ (warning|critical)/", vout, re.M) and " warning/" not in vout,
    "validation logs no warning or critical", vout[-3000:])
 m = re.search(r"Instantiated (\d+) Services?\.", vout)
-is_(m and int(m.group(1)), 4, "the example's apply rules create one service per table and configured check")
+is_(m and int(m.group(1)), 5, "the example's apply rules create one service per table and configured check, plus the bucket-wide one")
 
 # --- 2. a throwaway daemon with the API and a Graphite writer on loopback ----
 def free_port():
@@ -233,6 +236,16 @@ for name, plugin, args, svars, state in SERVICES:
     services.append((name, plugin, args, svars, state))
 
 HOST = "s3tables-sim"
+# s3tables-discover's file for the simulator's sim-bucket (2 tables: replication and maintenance
+# each), its Host importing a template that points it at the simulator.
+DISCOVERED = os.path.join(DIRS["etc"], "s3tables-discovered.conf")
+DHOST = "sim-bucket-us-east-1"
+discovered = e2e.run("discover/s3tables-discover", ["-b", e2e.bucket_arn("sim-bucket"), "-o", DISCOVERED,
+                                                     "--icinga2-host-template", "s3t-discovered-host",
+                                                     "--icinga2-service-template", "s3t-test-service"],
+                     sim=sim, check_invariants=False)
+ok(discovered.rc == 0 and os.path.exists(DISCOVERED), "s3tables-discover writes the simulator bucket's file",
+   repr(discovered))
 with open(os.path.join(DIRS["etc"], "icinga2.conf"), "w") as f:
     f.write("""
 const PluginDir = %(plugindir)s
@@ -258,15 +271,20 @@ template Service "s3t-test-service" {
   enable_flapping = false
 }
 
-object Host %(host)s {
-  check_command = "dummy"
+template Host "s3t-discovered-host" {
   enable_active_checks = false
   vars.s3tables_endpoint_url = %(url)s
   vars.s3tables_ca_file = %(ca)s
   vars.s3tables_aws_access_key_id = %(akid)s
   vars.s3tables_aws_secret_access_key = %(secret)s
 }
-""" % dict(plugindir=q(PLUGINDIR), node=q(NODE), conf=q(CONF), log=q(os.path.join(DIRS["log"], "icinga2.log")),
+
+object Host %(host)s {
+  import "s3t-discovered-host"
+  check_command = "dummy"
+}
+include %(discovered)s
+""" % dict(discovered=q(DISCOVERED), plugindir=q(PLUGINDIR), node=q(NODE), conf=q(CONF), log=q(os.path.join(DIRS["log"], "icinga2.log")),
            api_port=api_port, password=q(api_password), graphite_port=graphite.port, host=q(HOST),
            url=q(sim.url), ca=q(sim.ca), akid=q(ACCESS_KEY), secret=q(SECRET_KEY)))
     for name, plugin, args, svars, state in services:
@@ -336,17 +354,21 @@ ok(graphite.connected.wait(remaining(15)), "GraphiteWriter connects to the test'
 res = api("POST", "/v1/actions/reschedule-check",
           {"type": "Service", "filter": "host.name == %s" % q(HOST), "force": True, "next_check": time.time()})
 is_(len(res.get("results", [])), len(services), "reschedule-check reaches every service")
+res = api("POST", "/v1/actions/reschedule-check",
+          {"type": "Service", "filter": "host.name == %s" % q(DHOST), "force": True, "next_check": time.time()})
+is_(len(res.get("results", [])), 4, "the discovered file's 4 services are scheduled")
 
 results = {}
 until = time.monotonic() + 20
 while time.monotonic() < until:
-    objs = api("GET", "/v1/objects/services?attrs=name&attrs=state&attrs=last_check_result")["results"]
-    results = {o["attrs"]["name"]: o["attrs"] for o in objs if o["attrs"].get("last_check_result")}
-    if len(results) >= len(services):
+    objs = api("GET", "/v1/objects/services?attrs=name&attrs=host_name&attrs=state&attrs=last_check_result")["results"]
+    done = [o["attrs"] for o in objs if o["attrs"].get("last_check_result")]
+    results = {a["name"]: a for a in done if a["host_name"] == HOST}
+    dresults = {a["name"]: a for a in done if a["host_name"] == DHOST}
+    if len(results) >= len(services) and len(dresults) >= 4:
         break
     time.sleep(0.3)
 is_(sorted(results), sorted(s[0] for s in services), "every service has a check result")
-
 
 def digits(s):
     """Times and request ids differ between two runs a second apart; the rest must not."""
@@ -370,6 +392,28 @@ def pairs(argv):
 
 LONG = {"-a": "--table-arn", "-b": "--table-bucket-arn", "-n": "--namespace", "-N": "--table", "-w": "--warning",
         "-c": "--critical", "-t": "--timeout"}
+
+# The discovered services: OK from the simulator, each with the options its check takes (one request).
+is_(sorted(dresults), ["s3tables-maintenance-sim_ns.ok", "s3tables-maintenance-sim_ns.ok__2",
+                       "s3tables-replication-sim_ns.ok", "s3tables-replication-sim_ns.ok__2"],
+    "discovered: every service has a check result")
+for dname, attrs in sorted(dresults.items()):
+    cr = attrs["last_check_result"]
+    table = dname.split(".", 1)[1]
+    if "replication" in dname:
+        want = [os.path.join(PLUGINDIR, "check_s3tables_replication"),
+                "--table-arn", e2e.bucket_arn("sim-bucket") + "/table/" + table]
+    else:
+        want = [os.path.join(PLUGINDIR, "check_s3tables_maintenance"), "--table-bucket-arn",
+                e2e.bucket_arn("sim-bucket"), "--namespace", "sim_ns", "--table", table]
+    want += ["--endpoint-url", sim.url, "--ca-file", sim.ca]
+    cmd = cr.get("command") or []
+    ok(cmd[:1] == want[:1] and pairs(cmd[1:]) == pairs(want[1:]),
+       "discovered %s: the command line (a table ARN without the host's bucket ARN)" % dname,
+       "got:  %r\nwant: %r" % (cmd, want))
+    ok(int(cr["exit_status"]) == 0 and cr["output"].startswith("S3TABLES "), "discovered %s: OK" % dname,
+       cr["output"])
+
 
 for name, plugin, args, svars, state in services:
     attrs = results.get(name)
