@@ -760,6 +760,7 @@ int main(int argc, char **argv)
 						  : disc_write_json(&d.inv, &s->ws, err, sizeof err);
 	if (!text)
 		fail(&d, "%s%s", err, "");
+	plugin_answer_ready(); /* the text is complete: write it whole, whatever the clock says */
 	if (skipped)
 		fprintf(stderr, "%s: %zu table%s left out of the Nagios configuration: a name or id that cannot be passed "
 				"safely to the commands (see the comments in it)\n",

@@ -286,6 +286,20 @@ ok(r.rc == 3 and "nothing written (the output file is left as it was): ListTable
    and os.stat(good).st_ino == good_stat.st_ino, "ListTableBuckets refused: exit 3, the file untouched", repr(r))
 refusing.stop()
 
+# Another region: the bucket ARN's region signs the requests (this simulator accepts only eu-west-1).
+europe = Simulator(["--region", "eu-west-1"])
+r, raw = inventory(["-b", bucket_arn("sim-bucket", "eu-west-1")], sim=europe)
+inv = as_dicts(raw)
+ok(r.rc == 0 and [(o["region"], o["host"]) for o in inv] == [("eu-west-1", "sim-bucket-eu-west-1")] * 2,
+   "-b in eu-west-1: signed for eu-west-1, region and host name from the ARN", repr(r))
+r, raw = inventory(["--region", "eu-west-1"], sim=europe)
+ok(r.rc == 0 and len(raw) == 1222 and all(dict(o)["region"] == "eu-west-1" for o in raw),
+   "--region eu-west-1: ListTableBuckets and every ListTables signed for eu-west-1", r.err[-500:])
+r = discover(["--region", "us-east-1"], sim=europe)
+ok(r.rc == 3 and "InvalidSignatureException" in r.err, "--region us-east-1 against an eu-west-1 endpoint: refused, exit 3",
+   repr(r))
+europe.stop()
+
 # --- -o --------------------------------------------------------------------
 r_stdout = discover(["-b", MIXED, "-b", SIMB])
 r = discover(["-b", MIXED, "-b", SIMB, "-o", good, "-v"])

@@ -145,11 +145,16 @@ void plugin_release(struct plugin_run *r)
 	release(r);
 }
 
+void plugin_answer_ready(void)
+{
+	struct itimerval off = {{0, 0}, {0, 0}};
+	setitimer(ITIMER_REAL, &off, NULL);
+}
+
 _Noreturn void plugin_finish(struct plugin_run *r, struct result *root)
 {
 	/* The answer is ready: the last-resort timer must not cut its printing short. */
-	struct itimerval off = {{0, 0}, {0, 0}};
-	setitimer(ITIMER_REAL, &off, NULL);
+	plugin_answer_ready();
 	struct output *o = render_output(r->info->check_name, root);
 	result_free(root);
 	release(r);

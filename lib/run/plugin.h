@@ -60,6 +60,10 @@ void plugin_begin(struct plugin_run *r, const struct plugin_info *info, int argc
 void plugin_connect(struct plugin_run *r);
 void plugin_release(struct plugin_run *r);
 
+/* The answer is ready: stop the last-resort timer so it cannot cut the printing (or a
+ * discovery's write of its file) short. */
+void plugin_answer_ready(void);
+
 /* Check the table the options name with def (GetTable first when needed), render, exit. */
 _Noreturn void plugin_check(struct plugin_run *r, const struct check_def *def);
 
