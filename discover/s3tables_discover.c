@@ -70,7 +70,7 @@ static const struct plugin_option options[] = {
 	 "GetTableMaintenanceConfiguration), --parallel tables at once",
 	 OPT_PROBE},
 	{"format", 0, "icinga2|nagios|json", "What to write; default icinga2", OPT_FORMAT},
-	{"output", 'o', "FILE", "Write FILE atomically (temporary file in its directory, then rename); default stdout",
+	{"output", 'o', "FILE", "Write FILE atomically (temporary file in its directory, then rename); default (or -) stdout",
 	 OPT_OUTPUT},
 	{"host-prefix", 0, "TEXT", "Prepended to the host name made from each table bucket (BUCKET-REGION)",
 	 OPT_HOST_PREFIX},
@@ -145,7 +145,7 @@ static int handle(void *ctx, int key, const char *arg, char *err, size_t errsz)
 			error_set(err, errsz, "the file name is empty");
 			return -1;
 		}
-		s->output = arg;
+		s->output = strcmp(arg, "-") == 0 ? NULL : arg; /* "-": stdout, as without -o */
 		return 0;
 	case OPT_HOST_PREFIX:
 		if (no_control(arg, err, errsz))

@@ -319,6 +319,8 @@ old_umask = os.umask(0o022)
 r = discover(["-b", SIMB, "-o", fresh_file])
 os.umask(old_umask)
 ok(r.rc == 0 and stat.S_IMODE(os.stat(fresh_file).st_mode) == 0o644, "-o: a new file is 0644 under umask 022")
+r = discover(["-b", SIMB, "-o", "-"])
+ok(r.rc == 0 and r.out == discover(["-b", SIMB]).out and not os.path.exists("-"), "-o -: stdout")
 r = discover(["-b", SIMB, "-o", os.path.join(TMP, "missing", "x.conf")])
 ok(r.rc == 3 and "cannot create a temporary file in " in r.err, "-o into a missing directory: exit 3, saying so", repr(r))
 
