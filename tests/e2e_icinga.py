@@ -91,7 +91,8 @@ ok(rc == 0 and "Finished validating the configuration" in vout,
 ok(not re.search(r"^\S+ (warning|critical)/", vout, re.M) and " warning/" not in vout,
    "validation logs no warning or critical", vout[-3000:])
 m = re.search(r"Instantiated (\d+) Services?\.", vout)
-is_(m and int(m.group(1)), 5, "the example's apply rules create one service per table and configured check, plus the bucket-wide one")
+is_(m and int(m.group(1)), 5,
+    "the example's apply rules create one service per table and configured check, plus the bucket-wide one")
 
 # --- 2. a throwaway daemon with the API and a Graphite writer on loopback ----
 def free_port():
@@ -167,6 +168,7 @@ graphite = Graphite()
 api_port = free_port()
 api_password = base64.b16encode(os.urandom(12)).decode()
 DR = "arn:aws:s3tables:%s:111122223333:bucket/%s"
+FLEET_ARN = "arn:aws:s3tables:us-east-1:111122223333:bucket/fleet-mixed"
 PROFILE_FILE = os.path.join(TMP, "aws-credentials")
 with open(PROFILE_FILE, "w") as f:
     f.write("[s3t-monitoring]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (ACCESS_KEY, SECRET_KEY))
@@ -219,6 +221,16 @@ SERVICES = [
       "s3tables_maintenance_jobs": ["snapshot-management", "unreferenced-file-removal"]}, 0),
     ("maint-unknown-status", "check_s3tables_maintenance", ["-a", table_arn("maint_unknown_status")],
      {"s3tables_table_arn": None}, 3),
+    # Every table of a bucket in one run (--all-tables), with array-valued filters.
+    ("repl-all-tables", "check_s3tables_replication",
+     ["-b", FLEET_ARN, "-n", "sales", "-n", "ops", "--all-tables", "--exclude", "flaky", "--exclude", "locked",
+      "--parallel", "2"],
+     {"s3tables_table_bucket_arn": None, "s3tables_namespace": ["sales", "ops"], "s3tables_all_tables": True,
+      "s3tables_exclude": ["flaky", "locked"], "s3tables_parallel": 2}, 2),
+    ("maint-all-tables", "check_s3tables_maintenance",
+     ["-b", FLEET_ARN, "--all-tables", "--include", "^sales[.]", "--detail", "all"],
+     {"s3tables_table_bucket_arn": None, "s3tables_all_tables": True, "s3tables_include": "^sales[.]",
+      "s3tables_detail": "all"}, 2),
 ]
 COMMAND = {"check_s3tables_replication": "s3tables_replication", "check_s3tables_expiration": "s3tables_expiration",
            "check_s3tables_maintenance": "s3tables_maintenance"}

@@ -434,19 +434,145 @@ static int validate(const struct sigv4_request *req, const struct sigv4_credenti
 	return 0;
 }
 
+/* x-amz-date ("YYYYMMDDTHHMMSSZ") in out->amz_date and the date ("YYYYMMDD") in date8. */
+static int signing_date(time_t now, struct sigv4_result *out, char date8[9], char *err, size_t errsz)
+{
+	struct tm tm;
+	if (!gmtime_r(&now, &tm) || tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999 ||
+	    strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm) != 16) {
+		memset(out->amz_date, 0, sizeof(out->amz_date));
+		error_set(err, errsz, "sigv4: signing time out of range");
+		return -1;
+	}
+	memcpy(date8, out->amz_date, 8);
+	date8[8] = '\0';
+	return 0;
+}
+
+/* The canonical URI: normalized and/or encoded once more as params ask. NULL if out of memory. */
+static char *canonical_uri(const struct sigv4_request *req, const struct sigv4_params *params)
+{
+	char *path = params->normalize_path ? normalize_path(req->path) : strdup(req->path);
+	if (!path || !params->double_encode_path)
+		return path;
+	char *uri = sigv4_uri_encode(path, 0);
+	free(path);
+	return uri;
+}
+
+/* The request's headers plus x-amz-date, the session token and the payload hash, sorted. */
+static int collect_headers(const struct sigv4_request *req, const struct sigv4_credentials *creds,
+			   const struct sigv4_params *params, const struct sigv4_result *out, struct hdr **hdrsp,
+			   size_t *nhp)
+{
+	struct hdr *hdrs = calloc(req->nheaders + 3, sizeof(*hdrs));
+	size_t nh = 0;
+	*hdrsp = hdrs;
+	*nhp = 0;
+	if (!hdrs)
+		return -1;
+	for (size_t i = 0; i < req->nheaders; i++)
+		if (add_hdr(hdrs, &nh, req->headers[i].name, req->headers[i].value) < 0)
+			goto out;
+	if (add_hdr(hdrs, &nh, "x-amz-date", out->amz_date) < 0)
+		goto out;
+	if (creds->session_token && add_hdr(hdrs, &nh, "x-amz-security-token", creds->session_token) < 0)
+		goto out;
+	if (params->sign_content_sha256 && add_hdr(hdrs, &nh, "x-amz-content-sha256", out->payload_hash) < 0)
+		goto out;
+	qsort(hdrs, nh, sizeof(*hdrs), hdr_cmp);
+	*nhp = nh;
+	return 0;
+out:
+	*nhp = nh;
+	return -1;
+}
+
+/* METHOD \n URI \n QUERY \n headers \n\n signed-headers \n payload-hash; *signed_headers set too. */
+static char *canonical_request(const char *method, const char *uri, const char *query, const struct hdr *hdrs,
+			       size_t nh, const char *payload_hash, char **signed_headers)
+{
+	struct strbuf b = {0}, sh = {0};
+	strbuf_add(&b, method);
+	strbuf_addc(&b, '\n');
+	strbuf_add(&b, uri);
+	strbuf_addc(&b, '\n');
+	strbuf_add(&b, query);
+	strbuf_addc(&b, '\n');
+	for (size_t i = 0; i < nh; i++) {
+		if (i && !strcmp(hdrs[i].name, hdrs[i - 1].name)) {
+			strbuf_addc(&b, ',');
+			strbuf_add(&b, hdrs[i].value);
+			continue;
+		}
+		if (i) {
+			strbuf_addc(&b, '\n');
+			strbuf_addc(&sh, ';');
+		}
+		strbuf_add(&b, hdrs[i].name);
+		strbuf_addc(&b, ':');
+		strbuf_add(&b, hdrs[i].value);
+		strbuf_add(&sh, hdrs[i].name);
+	}
+	strbuf_add(&b, "\n\n");
+	*signed_headers = strbuf_take(&sh);
+	if (!*signed_headers) {
+		strbuf_free(&b);
+		return NULL;
+	}
+	strbuf_add(&b, *signed_headers);
+	strbuf_addc(&b, '\n');
+	strbuf_add(&b, payload_hash);
+	return strbuf_take(&b);
+}
+
+/* date8/region/service/aws4_request, the credential scope. */
+static void add_scope(struct strbuf *b, const char *date8, const struct sigv4_params *params)
+{
+	strbuf_add(b, date8);
+	strbuf_addc(b, '/');
+	strbuf_add(b, params->region);
+	strbuf_addc(b, '/');
+	strbuf_add(b, params->service);
+	strbuf_add(b, "/aws4_request");
+}
+
+/* The signature: HMAC chain over "AWS4" + secret, date, region, service, "aws4_request", sts. */
+static int derive_signature(const char *secret, const char *date8, const struct sigv4_params *params,
+			    const char *sts, char signature[65])
+{
+	unsigned char k1[32], k2[32], md[32];
+	size_t slen = strlen(secret);
+	char *kbuf = malloc(slen + 5);
+	int rc = -1;
+	if (!kbuf)
+		return -1;
+	memcpy(kbuf, "AWS4", 4);
+	memcpy(kbuf + 4, secret, slen + 1);
+	if (hmac256(kbuf, slen + 4, date8, 8, k1) == 0 &&
+	    hmac256(k1, 32, params->region, strlen(params->region), k2) == 0 &&
+	    hmac256(k2, 32, params->service, strlen(params->service), k1) == 0 &&
+	    hmac256(k1, 32, "aws4_request", 12, k2) == 0 && hmac256(k2, 32, sts, strlen(sts), md) == 0) {
+		hex_encode(md, 32, signature);
+		rc = 0;
+	}
+	OPENSSL_cleanse(k1, sizeof(k1));
+	OPENSSL_cleanse(k2, sizeof(k2));
+	OPENSSL_cleanse(md, sizeof(md));
+	OPENSSL_cleanse(kbuf, slen + 4);
+	free(kbuf);
+	return rc;
+}
+
 int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *creds,
 	       const struct sigv4_params *params, struct sigv4_result *out,
 	       char *err, size_t errsz)
 {
-	struct tm tm;
-	char date8[9];
-	char *path = NULL, *uri = NULL, *query = NULL, *signed_headers = NULL;
-	char *canonical = NULL, *sts = NULL, *auth = NULL, *kbuf = NULL;
+	char date8[9], creq_hash[65];
+	char *uri = NULL, *query = NULL, *signed_headers = NULL, *canonical = NULL, *sts = NULL, *auth = NULL;
 	struct hdr *hdrs = NULL;
 	size_t nh = 0;
-	struct strbuf b = { 0 };
-	unsigned char k1[32], k2[32], md[32];
-	char creq_hash[65];
+	struct strbuf b = {0};
 	int rc = -1;
 
 	error_set(err, errsz, "sigv4: ok");
@@ -455,93 +581,18 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 		return -1;
 	}
 	memset(out, 0, sizeof(*out));
-	if (validate(req, creds, params, err, errsz) < 0)
+	if (validate(req, creds, params, err, errsz) < 0 || signing_date(params->now, out, date8, err, errsz) < 0)
 		return -1;
-
-	if (!gmtime_r(&params->now, &tm) || tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
-		error_set(err, errsz, "sigv4: signing time out of range");
-		return -1;
-	}
-	if (strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm) != 16) {
-		memset(out, 0, sizeof(*out));
-		error_set(err, errsz, "sigv4: signing time out of range");
-		return -1;
-	}
-	memcpy(date8, out->amz_date, 8);
-	date8[8] = '\0';
 
 	sigv4_hex_sha256(req->body, req->body_len, out->payload_hash);
 	if (strlen(out->payload_hash) != 64) {
 		error_set(err, errsz, "sigv4: SHA-256 failed");
 		goto fail;
 	}
-
-	/* canonical URI */
-	path = params->normalize_path ? normalize_path(req->path) : strdup(req->path);
-	if (!path)
+	if (!(uri = canonical_uri(req, params)) || !(query = canonical_query(req->query)) ||
+	    collect_headers(req, creds, params, out, &hdrs, &nh) < 0 ||
+	    !(canonical = canonical_request(req->method, uri, query, hdrs, nh, out->payload_hash, &signed_headers)))
 		goto oom;
-	if (params->double_encode_path) {
-		uri = sigv4_uri_encode(path, 0);
-		if (!uri)
-			goto oom;
-	} else {
-		uri = path;
-		path = NULL;
-	}
-
-	query = canonical_query(req->query);
-	if (!query)
-		goto oom;
-
-	/* canonical headers */
-	hdrs = calloc(req->nheaders + 3, sizeof(*hdrs));
-	if (!hdrs)
-		goto oom;
-	for (size_t i = 0; i < req->nheaders; i++)
-		if (add_hdr(hdrs, &nh, req->headers[i].name, req->headers[i].value) < 0)
-			goto oom;
-	if (add_hdr(hdrs, &nh, "x-amz-date", out->amz_date) < 0)
-		goto oom;
-	if (creds->session_token && add_hdr(hdrs, &nh, "x-amz-security-token", creds->session_token) < 0)
-		goto oom;
-	if (params->sign_content_sha256 && add_hdr(hdrs, &nh, "x-amz-content-sha256", out->payload_hash) < 0)
-		goto oom;
-	qsort(hdrs, nh, sizeof(*hdrs), hdr_cmp);
-
-	{
-		struct strbuf sh = { 0 };
-		strbuf_add(&b, req->method);
-		strbuf_addc(&b, '\n');
-		strbuf_add(&b, uri);
-		strbuf_addc(&b, '\n');
-		strbuf_add(&b, query);
-		strbuf_addc(&b, '\n');
-		for (size_t i = 0; i < nh; i++) {
-			if (i && !strcmp(hdrs[i].name, hdrs[i - 1].name)) {
-				strbuf_addc(&b, ',');
-				strbuf_add(&b, hdrs[i].value);
-				continue;
-			}
-			if (i) {
-				strbuf_addc(&b, '\n');
-				strbuf_addc(&sh, ';');
-			}
-			strbuf_add(&b, hdrs[i].name);
-			strbuf_addc(&b, ':');
-			strbuf_add(&b, hdrs[i].value);
-			strbuf_add(&sh, hdrs[i].name);
-		}
-		strbuf_add(&b, "\n\n");
-		signed_headers = strbuf_take(&sh);
-		if (!signed_headers)
-			goto oom;
-		strbuf_add(&b, signed_headers);
-		strbuf_addc(&b, '\n');
-		strbuf_add(&b, out->payload_hash);
-		canonical = strbuf_take(&b);
-		if (!canonical)
-			goto oom;
-	}
 
 	sigv4_hex_sha256(canonical, strlen(canonical), creq_hash);
 	if (strlen(creq_hash) != 64) {
@@ -551,50 +602,25 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 	strbuf_add(&b, SIGV4_ALGORITHM "\n");
 	strbuf_add(&b, out->amz_date);
 	strbuf_addc(&b, '\n');
-	strbuf_add(&b, date8);
-	strbuf_addc(&b, '/');
-	strbuf_add(&b, params->region);
-	strbuf_addc(&b, '/');
-	strbuf_add(&b, params->service);
-	strbuf_add(&b, "/aws4_request\n");
+	add_scope(&b, date8, params);
+	strbuf_addc(&b, '\n');
 	strbuf_add(&b, creq_hash);
-	sts = strbuf_take(&b);
-	if (!sts)
+	if (!(sts = strbuf_take(&b)))
 		goto oom;
-
-	/* signing key: HMAC chain over "AWS4" + secret */
-	{
-		size_t slen = strlen(creds->secret_access_key);
-		kbuf = malloc(slen + 5);
-		if (!kbuf)
-			goto oom;
-		memcpy(kbuf, "AWS4", 4);
-		memcpy(kbuf + 4, creds->secret_access_key, slen + 1);
-		if (hmac256(kbuf, slen + 4, date8, 8, k1) < 0 ||
-		    hmac256(k1, 32, params->region, strlen(params->region), k2) < 0 ||
-		    hmac256(k2, 32, params->service, strlen(params->service), k1) < 0 ||
-		    hmac256(k1, 32, "aws4_request", 12, k2) < 0 ||
-		    hmac256(k2, 32, sts, strlen(sts), md) < 0) {
-			error_set(err, errsz, "sigv4: HMAC-SHA256 failed");
-			goto fail;
-		}
-		hex_encode(md, 32, out->signature);
+	if (derive_signature(creds->secret_access_key, date8, params, sts, out->signature) < 0) {
+		error_set(err, errsz, "sigv4: HMAC-SHA256 failed");
+		goto fail;
 	}
 
 	strbuf_add(&b, SIGV4_ALGORITHM " Credential=");
 	strbuf_add(&b, creds->access_key_id);
 	strbuf_addc(&b, '/');
-	strbuf_add(&b, date8);
-	strbuf_addc(&b, '/');
-	strbuf_add(&b, params->region);
-	strbuf_addc(&b, '/');
-	strbuf_add(&b, params->service);
-	strbuf_add(&b, "/aws4_request, SignedHeaders=");
+	add_scope(&b, date8, params);
+	strbuf_add(&b, ", SignedHeaders=");
 	strbuf_add(&b, signed_headers);
 	strbuf_add(&b, ", Signature=");
 	strbuf_add(&b, out->signature);
-	auth = strbuf_take(&b);
-	if (!auth)
+	if (!(auth = strbuf_take(&b)))
 		goto oom;
 
 	out->canonical_request = canonical;
@@ -610,13 +636,6 @@ oom:
 fail:
 	memset(out, 0, sizeof(*out));
 done:
-	OPENSSL_cleanse(k1, sizeof(k1));
-	OPENSSL_cleanse(k2, sizeof(k2));
-	OPENSSL_cleanse(md, sizeof(md));
-	if (kbuf) {
-		OPENSSL_cleanse(kbuf, strlen(kbuf));
-		free(kbuf);
-	}
 	for (size_t i = 0; i < nh; i++) {
 		/* the security token is a secret too: wipe the canonical copy */
 		if (hdrs[i].value)
@@ -626,7 +645,6 @@ done:
 	}
 	free(hdrs);
 	strbuf_free(&b);
-	free(path);
 	free(uri);
 	free(query);
 	free(signed_headers);

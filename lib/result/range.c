@@ -137,45 +137,44 @@ static int exact_value(int negative, const char *digits, size_t nd, long exp10, 
  * Parse one finite endpoint s[0..len); which names it in messages
  * ("start of the range", "end of the range", "range").
  */
-static int parse_endpoint(const char *s, size_t len, enum range_kind kind, const char *which,
-                          struct endpoint *ep, char *err, size_t errsz)
-{
-	char digits[512], num[512], sh[200];
-	size_t i = 0, nd = 0, frac = 0, numlen;
-	int negative = 0, have_exp = 0;
-	long exp = 0;
-	uint64_t mult = 1;
-	double d;
-	char *endp;
+/* The number at the start of an endpoint: sign, digits, fraction, exponent (units come after). */
+struct scanned {
+	char digits[512];  /* every digit, integer part then fraction */
+	size_t nd, frac;   /* digits, of which after the '.' */
+	int negative, have_exp;
+	long exp;
+	size_t numlen;     /* bytes of s the number takes */
+};
 
+static int scan_number(const char *s, size_t len, const char *which, struct scanned *n, char *err, size_t errsz)
+{
+	char sh[200];
+	size_t i = 0;
+	memset(n, 0, sizeof *n);
 	if (i < len && (s[i] == '+' || s[i] == '-'))
-		negative = s[i++] == '-';
+		n->negative = s[i++] == '-';
 	if (i < len && s[i] == '~') {
 		error_set(err, errsz, "'~' (negative infinity) is only valid as the whole start, as in '~:10'");
 		return -1;
 	}
-	while (i < len && is_digit(s[i])) {
-		if (nd < sizeof(digits))
-			digits[nd] = s[i];
-		nd++;
-		i++;
-	}
-	if (i < len && s[i] == '.') {
-		i++;
+	for (int in_frac = 0;; in_frac = 1) {
 		while (i < len && is_digit(s[i])) {
-			if (nd < sizeof(digits))
-				digits[nd] = s[i];
-			nd++;
-			frac++;
+			if (n->nd < sizeof(n->digits))
+				n->digits[n->nd] = s[i];
+			n->nd++;
+			n->frac += (size_t)in_frac;
 			i++;
 		}
+		if (in_frac || i >= len || s[i] != '.')
+			break;
+		i++;
 	}
-	if (nd == 0) {
+	if (n->nd == 0) {
 		size_t rest = len - i;
 		const char *r = s + i;
 		if ((rest >= 3 && (strncasecmp(r, "inf", 3) == 0 || strncasecmp(r, "nan", 3) == 0)))
 			error_set(err, errsz, "'%s' is not allowed in the %s (use '~:' or 'N:' for unbounded ranges)",
-			        shown(s, len, sh), which);
+				  shown(s, len, sh), which);
 		else
 			error_set(err, errsz, "expected a number in the %s, got '%s'", which, shown(s, len, sh));
 		return -1;
@@ -186,61 +185,72 @@ static int parse_endpoint(const char *s, size_t len, enum range_kind kind, const
 		if (j < len && (s[j] == '+' || s[j] == '-'))
 			eneg = s[j++] == '-';
 		if (j < len && is_digit(s[j])) {
-			have_exp = 1;
+			n->have_exp = 1;
 			while (j < len && is_digit(s[j])) {
-				if (exp < 1000000)
-					exp = exp * 10 + (s[j] - '0');
+				if (n->exp < 1000000)
+					n->exp = n->exp * 10 + (s[j] - '0');
 				j++;
 			}
 			if (eneg)
-				exp = -exp;
+				n->exp = -n->exp;
 			i = j;
 		}
 	}
-	numlen = i;
-	if (nd > sizeof(digits) || numlen >= sizeof(num)) {
+	n->numlen = i;
+	if (n->nd > sizeof(n->digits) || n->numlen >= 512) {
 		error_set(err, errsz, "number in the %s is too long", which);
 		return -1;
 	}
+	return 0;
+}
 
-	/* unit */
-	if (i < len) {
-		size_t rest = len - i;
-		const char *r = s + i;
-		if (rest == 1)
-			mult = unit_multiplier(kind, *r);
-		else
-			mult = 0;
-		if (mult == 0) {
-			switch (kind) {
-			case RANGE_DURATION:
-				error_set(err, errsz, "unknown duration unit '%s' in the %s (use s, m, h or d)",
-				        shown(r, rest, sh), which);
-				break;
-			case RANGE_BYTES:
-				error_set(err, errsz, "unknown byte unit '%s' in the %s (use B, K, M, G or T)",
-				        shown(r, rest, sh), which);
-				break;
-			default:
-				error_set(err, errsz, "unexpected '%s' after the number in the %s (no unit allowed here)",
-				        shown(r, rest, sh), which);
-				break;
-			}
-			return -1;
-		}
+/* The unit after the number (r .. r + rest), as a multiplier; 1 without one. 0 and err: not allowed. */
+static uint64_t parse_unit(const char *r, size_t rest, enum range_kind kind, const char *which, char *err,
+			   size_t errsz)
+{
+	char sh[200];
+	if (rest == 0)
+		return 1;
+	uint64_t mult = rest == 1 ? unit_multiplier(kind, *r) : 0;
+	if (mult)
+		return mult;
+	switch (kind) {
+	case RANGE_DURATION:
+		error_set(err, errsz, "unknown duration unit '%s' in the %s (use s, m, h or d)", shown(r, rest, sh),
+			  which);
+		break;
+	case RANGE_BYTES:
+		error_set(err, errsz, "unknown byte unit '%s' in the %s (use B, K, M, G or T)", shown(r, rest, sh), which);
+		break;
+	default:
+		error_set(err, errsz, "unexpected '%s' after the number in the %s (no unit allowed here)",
+			  shown(r, rest, sh), which);
+		break;
 	}
+	return 0;
+}
 
-	memcpy(num, s, numlen);
-	num[numlen] = '\0';
+static int parse_endpoint(const char *s, size_t len, enum range_kind kind, const char *which,
+			  struct endpoint *ep, char *err, size_t errsz)
+{
+	char num[512], sh[200];
+	struct scanned n;
+	char *endp;
+	if (scan_number(s, len, which, &n, err, errsz))
+		return -1;
+	uint64_t mult = parse_unit(s + n.numlen, len - n.numlen, kind, which, err, errsz);
+	if (!mult)
+		return -1;
+	memcpy(num, s, n.numlen);
+	num[n.numlen] = '\0';
 	errno = 0;
-	d = strtod(num, &endp);
-	if (endp != num + numlen) { /* cannot happen: our grammar is a subset of strtod's */
-		error_set(err, errsz, "invalid number '%s' in the %s", shown(num, numlen, sh), which);
+	double d = strtod(num, &endp);
+	if (endp != num + n.numlen) { /* cannot happen: our grammar is a subset of strtod's */
+		error_set(err, errsz, "invalid number '%s' in the %s", shown(num, n.numlen, sh), which);
 		return -1;
 	}
 	if (errno == ERANGE || !isfinite(d)) {
-		error_set(err, errsz, "number '%s' in the %s is out of range", shown(num, numlen, sh),
-		        which);
+		error_set(err, errsz, "number '%s' in the %s is out of range", shown(num, n.numlen, sh), which);
 		return -1;
 	}
 	d *= (double)mult;
@@ -248,7 +258,7 @@ static int parse_endpoint(const char *s, size_t len, enum range_kind kind, const
 		error_set(err, errsz, "'%s' in the %s is out of range", shown(s, len, sh), which);
 		return -1;
 	}
-	ep->exact = exact_value(negative, digits, nd, (have_exp ? exp : 0) - (long)frac, mult, &ep->i64);
+	ep->exact = exact_value(n.negative, n.digits, n.nd, (n.have_exp ? n.exp : 0) - (long)n.frac, mult, &ep->i64);
 	ep->d = ep->exact ? (double)ep->i64 : d;
 	if (!ep->exact)
 		ep->i64 = 0;
