@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "icinga2_lex.h"
 #include "inventory.h"
 #include "tap.h"
 #include "writers.h"
@@ -245,102 +246,6 @@ static char *nagios_text(const struct disc_inventory *inv, const struct disc_set
 }
 
 /* ---- reading the texts back ----------------------------------------------- */
-
-struct lexed {
-	char skeleton[1 << 16];  /* the text with each string literal replaced by "S" */
-	char *lits[512];         /* decoded literals, in order */
-	size_t nlits;
-	char error[128];
-};
-
-static void lexed_free(struct lexed *l)
-{
-	for (size_t i = 0; i < l->nlits; i++)
-		free(l->lits[i]);
-	l->nlits = 0;
-}
-
-/* Icinga 2's lexer for comments and string literals (lib/config/config_lexer.ll). */
-static int i2_lex(const char *p, struct lexed *l)
-{
-	size_t sk = 0;
-	l->nlits = 0;
-	l->error[0] = 0;
-	while (*p) {
-		if (p[0] == '/' && p[1] == '*') {
-			const char *end = strstr(p + 2, "*/");
-			if (!end) {
-				snprintf(l->error, sizeof l->error, "unterminated comment");
-				return -1;
-			}
-			p = end + 2;
-			continue;
-		}
-		if ((p[0] == '/' && p[1] == '/') || p[0] == '#') {
-			while (*p && *p != '\n')
-				p++;
-			continue;
-		}
-		if (*p != '"') {
-			if (sk + 2 < sizeof l->skeleton)
-				l->skeleton[sk++] = *p;
-			p++;
-			continue;
-		}
-		char *lit = malloc(strlen(p) + 1);
-		size_t n = 0;
-		for (p++;; p++) {
-			if (!*p || *p == '\n') {
-				snprintf(l->error, sizeof l->error, "unterminated string literal");
-				free(lit);
-				return -1;
-			}
-			if (*p == '"')
-				break;
-			if (*p != '\\') {
-				lit[n++] = *p;
-				continue;
-			}
-			p++;
-			if (*p >= '0' && *p <= '7') {
-				int v = 0, k = 0;
-				while (k < 3 && *p >= '0' && *p <= '7')
-					v = v * 8 + (*p++ - '0'), k++;
-				if (v > 0xff || (*p >= '0' && *p <= '9' && k < 3)) {
-					snprintf(l->error, sizeof l->error, "bad octal escape");
-					free(lit);
-					return -1;
-				}
-				lit[n++] = (char)v;
-				p--;
-				continue;
-			}
-			switch (*p) {
-			case 'n': lit[n++] = '\n'; break;
-			case '\\': lit[n++] = '\\'; break;
-			case '"': lit[n++] = '"'; break;
-			case 't': lit[n++] = '\t'; break;
-			case 'r': lit[n++] = '\r'; break;
-			case 'b': lit[n++] = '\b'; break;
-			case 'f': lit[n++] = '\f'; break;
-			default:
-				snprintf(l->error, sizeof l->error, "bad escape \\%c", *p);
-				free(lit);
-				return -1;
-			}
-		}
-		p++;
-		lit[n] = 0;
-		if (l->nlits < sizeof l->lits / sizeof l->lits[0])
-			l->lits[l->nlits++] = lit;
-		else
-			free(lit);
-		if (sk + 2 < sizeof l->skeleton)
-			l->skeleton[sk++] = 'S';
-	}
-	l->skeleton[sk] = 0;
-	return 0;
-}
 
 static int has_lit(const struct lexed *l, const char *want)
 {

@@ -1,6 +1,5 @@
 /* inventory.c - see inventory.h. */
 #define _GNU_SOURCE
-#include "config.h"
 #include "inventory.h"
 
 #include <stdio.h>

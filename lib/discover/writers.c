@@ -1,6 +1,5 @@
 /* writers.c - see writers.h. */
 #define _GNU_SOURCE
-#include "config.h"
 #include "writers.h"
 
 #include <stdarg.h>
