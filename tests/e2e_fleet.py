@@ -150,9 +150,14 @@ else:
        % throttled)
 r = fleet(REPL, "fleet-slow", "--parallel", "2", "-t", "3", timeout=30)
 is_(r.rc, 3, "deadline: the -t state (UNKNOWN) when tables are left")
-like(r.summary, r"^S3TABLES REPLICATION UNKNOWN - timed out after 3 s: \d+ of 20 tables checked", "deadline: the summary")
-nc = int(r.value("not_checked") or 0)
-ok(10 <= nc < 20, "deadline: tables not checked by then counted as not_checked (%d)" % nc)
+if VALGRIND:
+    # valgrind may be too slow to fold and print within the half second the last-resort
+    # timer allows after -t: then that timer's own line is the answer, with the same state.
+    like(r.summary, r"^S3TABLES REPLICATION UNKNOWN - timed out after 3 s", "deadline: the summary (valgrind)")
+else:
+    like(r.summary, r"^S3TABLES REPLICATION UNKNOWN - timed out after 3 s: \d+ of 20 tables checked", "deadline: the summary")
+    nc = int(r.value("not_checked") or 0)
+    ok(10 <= nc < 20, "deadline: tables not checked by then counted as not_checked (%d)" % nc)
 ok(r.elapsed < 3 + DEADLINE_SLACK, "deadline: one deadline for the whole run (%.2f s)" % r.elapsed)
 if FULL:  # option variations: nothing for valgrind to add
     r = fleet(REPL, "fleet-slow", "--parallel", "2", "-t", "3:critical", timeout=30)

@@ -98,7 +98,7 @@ int batch_run(const struct aws_client *proto, const struct http_options *http_op
 		return 0;
 
 	int nworkers = (size_t)o->parallel < n ? o->parallel : (int)n;
-	struct limiter_options lo = {.max_concurrency = o->parallel, .max_rate = o->max_rate,
+	struct limiter_options lo = {.max_concurrency = nworkers, .max_rate = o->max_rate,
 				     .retry_quota = o->retry_quota, .random01 = proto->random01};
 	struct limiter *lim = limiter_new(&lo, err, errsz);
 	if (!lim)

@@ -12,8 +12,9 @@
  *    run opens at most `parallel` connections to one endpoint) and whose `limiter` is the run's.
  *    The first worker uses proto->http itself when it is set (the caller must not use it until
  *    batch_run returns), so the connection of an earlier request (the listing) is reused too.
- *    creds, region, endpoint and deadline are shared and only read; proto->limiter is not used. fn may make several requests; it must write only to item i's
- *    part of arg (and its own locals): items run concurrently.
+ *    creds, region, endpoint and deadline are shared and only read; proto->limiter is not
+ *    used. fn may make several requests; it must write only to item i's part of arg (and its
+ *    own locals): items run concurrently.
  *  - Deadline (proto->deadline, may be NULL): workers take no new item once less than
  *    BATCH_MIN_START_SECONDS of it remain (no request could complete in that), nor once the
  *    limiter found that the next --max-rate slot lies past it; items not started are not run

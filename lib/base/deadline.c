@@ -30,3 +30,17 @@ int deadline_expired(const struct deadline *d)
 {
 	return deadline_remaining(d) <= 0;
 }
+
+void deadline_earlier(struct deadline *d, double seconds)
+{
+	if (!(seconds > 0))
+		return;
+	double whole = floor(seconds);
+	long nsec = d->end.tv_nsec - (long)((seconds - whole) * 1e9);
+	d->end.tv_sec -= (time_t)whole;
+	if (nsec < 0) {
+		nsec += 1000000000L;
+		d->end.tv_sec--;
+	}
+	d->end.tv_nsec = nsec;
+}

@@ -20,4 +20,7 @@ void deadline_start(struct deadline *d, double seconds);
 double deadline_remaining(const struct deadline *d);
 int deadline_expired(const struct deadline *d);
 
+/* Move the end seconds earlier (a copy for work that must leave time for what follows it). */
+void deadline_earlier(struct deadline *d, double seconds);
+
 #endif

@@ -10,6 +10,8 @@
 #include "s3tables.h"
 #include "table_filter.h"
 
+#define FLEET_RESERVE_SECONDS 0.25
+
 /* What every worker reads; each item writes only through fleet_add(). */
 struct fleet_job {
 	const struct check_def *def;
@@ -49,12 +51,19 @@ static struct result *check_all(struct plugin_run *r, const struct check_def *de
 	struct fleet_job job = {.def = def, .env = env, .list = list, .bucket_arn = r->target.bucket.bucket_arn,
 				.fleet = f};
 	const struct batch_options bo = {.parallel = r->opts.parallel, .max_rate = r->opts.max_rate};
+	/* The checks stop a little before the run's deadline, so that folding the results and
+	 * printing the answer fit in it too (the last-resort timer fires half a second after it). */
+	struct deadline work = r->deadline;
+	deadline_earlier(&work, r->opts.timeout * 0.05 < FLEET_RESERVE_SECONDS ? r->opts.timeout * 0.05
+									     : FLEET_RESERVE_SECONDS);
+	struct aws_client proto = r->client;
+	proto.deadline = &work;
 	char err[512];
 	struct result *root;
-	if (batch_run(&r->client, &r->http_opts, &bo, list->ntables, check_one, &job, err, sizeof err))
+	if (batch_run(&proto, &r->http_opts, &bo, list->ntables, check_one, &job, err, sizeof err))
 		root = unknown("could not start the checks: %s%s", err, "");
 	else
-		root = fleet_result(f, deadline_expired(&r->deadline), r->opts.timeout, r->opts.timeout_state);
+		root = fleet_result(f, deadline_expired(&work), r->opts.timeout, r->opts.timeout_state);
 	fleet_free(f);
 	return root;
 }
