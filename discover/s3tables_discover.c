@@ -533,8 +533,12 @@ static void probe(struct run *d)
 	plugin_check_env(r, &env);
 	struct probe_job job = {.d = d, .env = &env, .slots = slots};
 	const struct batch_options bo = {.parallel = r->opts.parallel, .max_rate = r->opts.max_rate};
+	/* The probes stop a little before -t, so that sorting and writing fit in it too. */
+	struct deadline work = plugin_work_deadline(r);
+	struct aws_client proto = r->client;
+	proto.deadline = &work;
 	char err[512];
-	if (batch_run(&r->client, &r->http_opts, &bo, n, probe_one, &job, err, sizeof err)) {
+	if (batch_run(&proto, &r->http_opts, &bo, n, probe_one, &job, err, sizeof err)) {
 		free(slots);
 		fail(d, "could not start the probes: %s%s", err, "");
 	}

@@ -145,6 +145,17 @@ void plugin_release(struct plugin_run *r)
 	release(r);
 }
 
+/* At most this much of -t (and at most 5% of it) is kept for what follows the requests. */
+#define PLUGIN_RESERVE_SECONDS 0.25
+
+struct deadline plugin_work_deadline(const struct plugin_run *r)
+{
+	struct deadline work = r->deadline;
+	double reserve = r->opts.timeout * 0.05;
+	deadline_earlier(&work, reserve < PLUGIN_RESERVE_SECONDS ? reserve : PLUGIN_RESERVE_SECONDS);
+	return work;
+}
+
 void plugin_answer_ready(void)
 {
 	struct itimerval off = {{0, 0}, {0, 0}};

@@ -60,6 +60,10 @@ void plugin_begin(struct plugin_run *r, const struct plugin_info *info, int argc
 void plugin_connect(struct plugin_run *r);
 void plugin_release(struct plugin_run *r);
 
+/* The deadline for the requests of a run that still has to fold, print or write its answer
+ * after them: 5% of -t, at most 0.25 s, before the run's deadline. */
+struct deadline plugin_work_deadline(const struct plugin_run *r);
+
 /* The answer is ready: stop the last-resort timer so it cannot cut the printing (or a
  * discovery's write of its file) short. */
 void plugin_answer_ready(void);
