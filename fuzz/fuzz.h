@@ -10,6 +10,7 @@
  *     with "S3TABLES <CHECK> <STATE>", has exactly one '|' (as " | " on the first
  *     line) when and only when there is perfdata, and every perfdata item is
  *     label=value[UOM];[warn];[crit];[min][;max] in the monitoring-plugins grammar;
+ *   - fz_check_result(): the same for a result tree rendered by render.h;
  *   - fz_check_message(): a parser's error message is NUL-terminated inside its
  *     buffer, non-empty, and renders as a valid plugin line;
  *   - FZ_SECRET: harnesses whose input may carry a credential replace every
@@ -26,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "range.h"
 #include "state.h"
 
 /* A credential-shaped value no message template can contain by chance. */
@@ -49,6 +51,8 @@ char *fz_expand(const void *data, size_t n, size_t *outlen);
 void fz_split(const void *data, size_t n, struct fz_field *fields, size_t nfields);
 void fz_fields_free(struct fz_field *fields, size_t nfields);
 
+/* 1 when both are NULL or both hold the same text. */
+int fz_same_str(const char *a, const char *b);
 /* Substring search that libFuzzer does not hook (so FZ_SECRET never becomes a dictionary word). */
 int fz_contains(const char *hay, const char *needle, size_t needlen);
 /* Fails when text holds any FZ_SECRET_WINDOW bytes of FZ_SECRET; what names the text. */
@@ -71,6 +75,32 @@ void fz_render_message(const char *msg);
 void fz_env_set(const char *name, const char *value);
 void fz_env_clear(void);
 const char *fz_getenv(const char *name);
+
+struct result;
+/*
+ * Renders a result tree (render_text()) and checks it with fz_check_rendered():
+ * the header names result_state(root), and every perfdata item in the tree (up to
+ * OUTPUT_MAX_PERF) is rendered. Also checks that every node's state is 0..3. Frees
+ * nothing.
+ */
+void fz_check_result(const struct result *root, const char *check);
+
+/*
+ * For an evaluator run twice on one input: checks r with fz_check_result(), fails
+ * unless r2 renders to the same text, frees r2 and returns r's text (caller frees).
+ */
+char *fz_check_same_results(const struct result *r, struct result *r2, const char *check);
+
+/* Parses a threshold the way the option parser does; the text must be valid. */
+void fz_set_range(struct range *r, int *has, const char *text, enum range_kind kind);
+
+/*
+ * For a harness whose input is a selector byte and a body: runs dump(which, body, len, &ok,
+ * err, errsz) twice (which = data[0] % nwhich; dump returns a malloc'd rendering of what it
+ * parsed), fails unless both runs agree, and checks the message of a rejected body.
+ */
+typedef char *(*fz_dump_fn)(int which, const char *body, size_t len, int *ok, char *err, size_t errsz);
+void fz_parse_twice(const uint8_t *data, size_t size, int nwhich, fz_dump_fn dump, const char *what);
 
 struct creds;
 /* Checks credentials a parser accepted: key id and secret non-empty, source as given. */

@@ -8,6 +8,9 @@
 
 #include "credentials.h"
 #include "output.h"
+#include "range.h"
+#include "render.h"
+#include "result.h"
 
 void fz_fail(const char *fmt, ...)
 {
@@ -83,6 +86,11 @@ void fz_fields_free(struct fz_field *fields, size_t nfields)
 		free(fields[f].s);
 		fields[f].s = NULL;
 	}
+}
+
+int fz_same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
 int fz_contains(const char *hay, const char *needle, size_t needlen)
@@ -358,4 +366,59 @@ void fz_check_creds(const struct creds *c, const char *source, const char *what)
 	FZ_ASSERT(c->access_key_id && c->access_key_id[0], "%s: accepted without an access key id", what);
 	FZ_ASSERT(c->secret_access_key && c->secret_access_key[0], "%s: accepted without a secret", what);
 	FZ_ASSERT(strcmp(c->source, source) == 0, "%s: source \"%s\", expected \"%s\"", what, c->source, source);
+}
+
+/* Items in the tree; fails on a node whose state is not 0..3. */
+static size_t tree_perf(const struct result *r)
+{
+	size_t n = r->nperf;
+	FZ_ASSERT((unsigned)result_state(r) <= 3, "a node with state %d", (int)result_state(r));
+	for (size_t i = 0; i < r->nchild; i++)
+		n += tree_perf(r->child[i]);
+	return n;
+}
+
+void fz_check_result(const struct result *root, const char *check)
+{
+	FZ_ASSERT(root, "the evaluator returned no result");
+	size_t n = tree_perf(root);
+	if (n > OUTPUT_MAX_PERF)
+		n = OUTPUT_MAX_PERF;
+	char *text = render_text(check, root);
+	fz_check_rendered(text, check, result_state(root), n > 0, n);
+	free(text);
+}
+
+char *fz_check_same_results(const struct result *r, struct result *r2, const char *check)
+{
+	fz_check_result(r, check);
+	char *a = render_text(check, r), *b = render_text(check, r2);
+	FZ_ASSERT(a && b && strcmp(a, b) == 0, "two evaluations differ:\n%s---\n%s", a ? a : "", b ? b : "");
+	free(b);
+	result_free(r2);
+	return a;
+}
+
+void fz_set_range(struct range *r, int *has, const char *text, enum range_kind kind)
+{
+	char err[128];
+	*has = range_parse(text, kind, r, err, sizeof err) == 0;
+	FZ_ASSERT(*has, "range \"%s\": %s", text, err);
+}
+
+void fz_parse_twice(const uint8_t *data, size_t size, int nwhich, fz_dump_fn dump, const char *what)
+{
+	if (size < 1)
+		return;
+	int which = data[0] % nwhich, ok, ok2;
+	char err[512], err2[512];
+	char *a = dump(which, (const char *)data + 1, size - 1, &ok, err, sizeof err);
+	char *b = dump(which, (const char *)data + 1, size - 1, &ok2, err2, sizeof err2);
+	FZ_ASSERT(ok == ok2 && strcmp(a, b) == 0, "%s: two parses differ", what);
+	if (!ok) {
+		FZ_ASSERT(strcmp(err, err2) == 0, "%s: two parses give two messages: %s / %s", what, err, err2);
+		fz_check_message(err, sizeof err, what);
+	}
+	free(a);
+	free(b);
 }

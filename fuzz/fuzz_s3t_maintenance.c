@@ -15,11 +15,6 @@
 #include "output.h"
 #include "s3tables.h"
 
-static int same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct s3t_maintenance_status m, m2, zero;
@@ -34,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_check_message(err, sizeof err, "s3t_parse_maintenance_status");
 		return 0;
 	}
-	FZ_ASSERT(m.table_arn && same_str(m.table_arn, m2.table_arn) && m.njobs == m2.njobs,
+	FZ_ASSERT(m.table_arn && fz_same_str(m.table_arn, m2.table_arn) && m.njobs == m2.njobs,
 		  "accepted without tableARN, or two parses give two results");
 	struct output *o = output_new("MAINTENANCE");
 	size_t nperf = 0;
@@ -43,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct s3t_maintenance_job *j = &m.jobs[i], *j2 = &m2.jobs[i];
 		FZ_ASSERT(j->type && j->status, "jobs[%zu] accepted without type or status", i);
 		FZ_ASSERT(!j->has_last_run || isfinite(j->last_run), "jobs[%zu]: timestamp not finite", i);
-		FZ_ASSERT(same_str(j->type, j2->type) && same_str(j->status, j2->status) &&
-			  same_str(j->failure_message, j2->failure_message) && j->has_last_run == j2->has_last_run,
+		FZ_ASSERT(fz_same_str(j->type, j2->type) && fz_same_str(j->status, j2->status) &&
+			  fz_same_str(j->failure_message, j2->failure_message) && j->has_last_run == j2->has_last_run,
 			  "jobs[%zu]: two parses give two results", i);
 		output_line(o, "%s: %s%s%s", j->type, j->status, j->failure_message ? ": " : "",
 			    j->failure_message ? j->failure_message : "");

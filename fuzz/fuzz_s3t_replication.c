@@ -15,11 +15,6 @@
 #include "output.h"
 #include "s3tables.h"
 
-static int same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct s3t_replication_status r, r2, zero;
@@ -35,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FZ_ASSERT(r.source_table_arn, "accepted without sourceTableArn");
-	FZ_ASSERT(same_str(r.source_table_arn, r2.source_table_arn) && r.ndestinations == r2.ndestinations,
+	FZ_ASSERT(fz_same_str(r.source_table_arn, r2.source_table_arn) && r.ndestinations == r2.ndestinations,
 		  "two parses give two results");
 	struct output *o = output_new("REPLICATION");
 	output_summary(o, "%zu destinations of %s", r.ndestinations, r.source_table_arn);
@@ -43,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct s3t_destination *d = &r.destinations[i], *d2 = &r2.destinations[i];
 		FZ_ASSERT(d->bucket_arn && d->status, "destinations[%zu] accepted without bucket ARN or status", i);
 		FZ_ASSERT(!d->has_last_update || isfinite(d->last_update), "destinations[%zu]: timestamp not finite", i);
-		FZ_ASSERT(same_str(d->bucket_arn, d2->bucket_arn) && same_str(d->table_arn, d2->table_arn) &&
-			  same_str(d->status, d2->status) && same_str(d->failure_message, d2->failure_message) &&
+		FZ_ASSERT(fz_same_str(d->bucket_arn, d2->bucket_arn) && fz_same_str(d->table_arn, d2->table_arn) &&
+			  fz_same_str(d->status, d2->status) && fz_same_str(d->failure_message, d2->failure_message) &&
 			  d->has_last_update == d2->has_last_update && (!d->has_last_update || d->last_update == d2->last_update),
 			  "destinations[%zu]: two parses give two results", i);
 		output_line(o, "%s (%s): %s%s%s", d->bucket_arn, d->table_arn ? d->table_arn : "-", d->status,

@@ -12,11 +12,6 @@
 #include "output.h"
 #include "s3tables.h"
 
-static int same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct s3t_table t, t2, zero;
@@ -32,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FZ_ASSERT(t.name && t.namespace_name && t.table_arn, "accepted without name, namespace or tableARN");
-	FZ_ASSERT(same_str(t.name, t2.name) && same_str(t.namespace_name, t2.namespace_name) &&
-		  same_str(t.table_arn, t2.table_arn), "two parses give two results");
+	FZ_ASSERT(fz_same_str(t.name, t2.name) && fz_same_str(t.namespace_name, t2.namespace_name) &&
+		  fz_same_str(t.table_arn, t2.table_arn), "two parses give two results");
 	struct output *o = output_new("TABLE");
 	output_summary(o, "%s.%s", t.namespace_name, t.name);
 	output_line(o, "%s", t.table_arn);

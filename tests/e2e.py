@@ -10,6 +10,7 @@ Environment: S3T_SRCDIR / S3T_BUILDDIR (set by `make check`), and
 S3T_VALGRIND=1 to run every plugin under valgrind (errors fail the test).
 """
 import atexit
+import contextlib
 import fcntl
 import grp
 import http.server
@@ -138,23 +139,63 @@ def find_binary(candidates):
     return None
 
 
+def skip_all(reason):
+    """The whole test skipped, with the reason (TAP plan 1..0)."""
+    print("1..0 # SKIP %s" % reason)
+    sys.exit(0)
+
+
+def tempdir(prefix):
+    """A private temporary directory, removed at exit unless S3T_KEEP_TMP is set."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    if not os.environ.get("S3T_KEEP_TMP"):
+        atexit.register(shutil.rmtree, d, True)
+    return d
+
+
+def stop_group(proc, grace=10):
+    """Stop a daemon started with start_new_session=True and every process of its group."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(grace)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(5)
+
+
+def root_prefix():
+    """[] as root, ["sudo", "-n"] with password-less sudo, else None."""
+    if os.geteuid() == 0:
+        return []
+    if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL).returncode == 0:
+        return ["sudo", "-n"]
+    return None
+
+
+@contextlib.contextmanager
+def package_lock():
+    """One apt-get or dpkg at a time across the tests of a parallel `make check`."""
+    with open(os.path.join(tempfile.gettempdir(), "s3t-apt.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def apt_install(packages):
     """Install Debian packages with apt-get (root or sudo -n); '' on success, else why not."""
     if not shutil.which("apt-get"):
         return "apt-get not available"
-    if os.geteuid() == 0:
-        prefix = []
-    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], stdout=subprocess.DEVNULL,
-                                                 stderr=subprocess.DEVNULL).returncode == 0:
-        prefix = ["sudo", "-n"]
-    else:
+    prefix = root_prefix()
+    if prefix is None:
         return "not root and no password-less sudo"
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     install = prefix + ["apt-get", "install", "-y", "-q", "--no-install-recommends",
                         "-o", "DPkg::Lock::Timeout=300"] + list(packages)
-    # One apt-get at a time across the tests of a parallel `make check`.
-    with open(os.path.join(tempfile.gettempdir(), "s3t-apt.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with package_lock():
         log = []
         for cmd in (install, prefix + ["apt-get", "update", "-q"], install):
             try:
@@ -168,10 +209,21 @@ def apt_install(packages):
         return "apt-get install %s failed: %s" % (" ".join(packages), log[-1].strip().splitlines()[-1:])
 
 
-def akids_seen(sim, since=0):
-    """(access key id, the simulator's auth verdict) of each request it logged since entry `since`."""
+def unprivileged():
+    """A command prefix that runs a command as the unprivileged user nobody (65534) when the
+    tests run as root (CI does), so permission cases still test something: [] when not root."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv"):
+        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+    return ["runuser", "-u", "nobody", "--"]
+
+
+def akids_seen(sim, since=0, needle=None):
+    """(access key id, the simulator's auth verdict) of each request it logged since entry `since`
+    (of those whose path or query contains needle, if given)."""
     out = []
-    for rec in sim.requests()[since:]:
+    for rec in sim.requests(needle)[since:]:
         auth = dict((k.lower(), v) for k, v in rec.get("headers", [])).get("authorization", "")
         m = re.search(r"Credential=([^/]+)/", auth)
         out.append((m.group(1) if m else None, rec.get("auth")))
@@ -242,92 +294,6 @@ class Icinga2Layout:
         p = subprocess.run([icinga2, "daemon", "-C", "-c", path] + self.defines, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, env=self.env, timeout=timeout)
         return p.returncode, p.stdout.decode("utf-8", "replace")
-
-
-# The objects every Nagios test configuration needs: a timeperiod, a contact and
-# its notification command, the generic-host / generic-service templates.
-NAGIOS_BASE = """
-define timeperiod {
-    timeperiod_name 24x7
-    alias           always
-    sunday          00:00-24:00
-    monday          00:00-24:00
-    tuesday         00:00-24:00
-    wednesday       00:00-24:00
-    thursday        00:00-24:00
-    friday          00:00-24:00
-    saturday        00:00-24:00
-}
-define command {
-    command_name    s3t-notify
-    command_line    /bin/true
-}
-define contact {
-    contact_name                    s3t-admin
-    alias                           test admin
-    host_notifications_enabled      0
-    service_notifications_enabled   0
-    host_notification_period        24x7
-    service_notification_period     24x7
-    host_notification_options       n
-    service_notification_options    n
-    host_notification_commands      s3t-notify
-    service_notification_commands   s3t-notify
-}
-define host {
-    name                    generic-host
-    register                0
-    max_check_attempts      3
-    check_period            24x7
-    contacts                s3t-admin
-    notification_interval   0
-    notification_period     24x7
-}
-define service {
-    name                    generic-service
-    register                0
-    max_check_attempts      3
-    check_interval          5
-    retry_interval          1
-    check_period            24x7
-    contacts                s3t-admin
-    notification_interval   0
-    notification_period     24x7
-}
-"""
-
-
-def nagios_config(tmp, cfg_files, resource):
-    """A minimal nagios.cfg in tmp (log, status, spool and lock files all in tmp) that
-    loads NAGIOS_BASE, then cfg_files, with the given resource.cfg; returns its path.
-    nagios_user is the current user: Nagios drops to it even for -v."""
-    for d in ("spool/checkresults", "var"):
-        os.makedirs(os.path.join(tmp, d), exist_ok=True)
-    base = os.path.join(tmp, "base.cfg")
-    with open(base, "w") as f:
-        f.write(NAGIOS_BASE)
-    main = os.path.join(tmp, "nagios.cfg")
-    with open(main, "w") as f:
-        f.write("""
-nagios_user=%(user)s
-nagios_group=%(group)s
-log_file=%(tmp)s/var/nagios.log
-%(cfg_files)sresource_file=%(resource)s
-status_file=%(tmp)s/var/status.dat
-state_retention_file=%(tmp)s/var/retention.dat
-object_cache_file=%(tmp)s/var/objects.cache
-precached_object_file=%(tmp)s/var/objects.precache
-temp_file=%(tmp)s/var/nagios.tmp
-temp_path=%(tmp)s/var
-lock_file=%(tmp)s/var/nagios.lock
-command_file=%(tmp)s/var/nagios.cmd
-query_socket=%(tmp)s/var/nagios.qh
-check_result_path=%(tmp)s/spool/checkresults
-illegal_macro_output_chars=`~$&|'"<>
-""" % dict(user=pwd.getpwuid(os.getuid()).pw_name, group=grp.getgrgid(os.getgid()).gr_name,
-                     tmp=tmp, cfg_files="".join("cfg_file=%s\n" % c for c in [base] + list(cfg_files)),
-                     resource=resource))
-    return main
 
 
 class Simulator:
@@ -441,10 +407,11 @@ def perfdata_problems(perftext):
     return probs
 
 
-def run(plugin, args, sim=None, env=None, timeout=30, creds=True, check_invariants=True, name=""):
-    """Run a plugin (or, given a path such as "discover/s3tables-discover", that program of
-    the build) with the test environment; with sim, against the simulator."""
-    exe = os.path.join(BUILDDIR, plugin if "/" in plugin else os.path.join("plugins", plugin))
+def run(plugin, args, sim=None, env=None, timeout=30, creds=True, check_invariants=True, name="", plugindir=None):
+    """One plugin run (from the build, or from plugindir: an installed package's); given a path
+    such as "discover/s3tables-discover", that program of the build."""
+    exe = (os.path.join(BUILDDIR, plugin) if "/" in plugin
+           else os.path.join(plugindir or os.path.join(BUILDDIR, "plugins"), plugin))
     cmd = [exe] + list(args)
     if sim is not None:
         cmd += ["--endpoint-url", sim.url, "--ca-file", sim.ca]
@@ -497,3 +464,105 @@ def invariants(r, plugin, name):
     problems += perfdata_problems(r.perftext)
     if problems:
         ok(False, "%s: run invariants" % name, "\n".join(problems) + "\n" + repr(r))
+
+
+# --- a throwaway Nagios 4 (tests/nagios_config_check.py, tests/e2e_nagios.py) ---
+NAGIOS_CANDIDATES = ("/usr/sbin/nagios4", "/usr/bin/nagios4")
+
+# What the shipped Nagios files expect from the site's configuration: a
+# timeperiod, a contact and the generic-host / generic-service templates of
+# Debian's sample config (notifications off).
+NAGIOS_BASE = """
+define timeperiod {
+    timeperiod_name 24x7
+    alias           always
+    sunday          00:00-24:00
+    monday          00:00-24:00
+    tuesday         00:00-24:00
+    wednesday       00:00-24:00
+    thursday        00:00-24:00
+    friday          00:00-24:00
+    saturday        00:00-24:00
+}
+define command {
+    command_name    s3t-notify
+    command_line    /bin/true
+}
+define contact {
+    contact_name                    s3t-admin
+    alias                           test admin
+    host_notifications_enabled      0
+    service_notifications_enabled   0
+    host_notification_period        24x7
+    service_notification_period     24x7
+    host_notification_options       n
+    service_notification_options    n
+    host_notification_commands      s3t-notify
+    service_notification_commands   s3t-notify
+}
+define host {
+    name                    generic-host
+    register                0
+    max_check_attempts      3
+    check_period            24x7
+    contacts                s3t-admin
+    notification_interval   0
+    notification_period     24x7
+}
+define service {
+    name                    generic-service
+    register                0
+    max_check_attempts      3
+    check_interval          5
+    retry_interval          1
+    check_period            24x7
+    contacts                s3t-admin
+    notification_interval   0
+    notification_period     24x7
+}
+"""
+
+
+def nagios_binary():
+    """(path of nagios4, '') or (None, why not), installing Debian's nagios4-core when missing."""
+    nagios = find_binary(NAGIOS_CANDIDATES)
+    why = ""
+    if nagios is None:
+        why = apt_install(["nagios4-core"])
+        nagios = find_binary(NAGIOS_CANDIDATES)
+    return nagios, ("" if nagios else (why or "no nagios4 binary after installing nagios4-core"))
+
+
+def nagios_config(tmp, cfg_files, resource, extra=""):
+    """A nagios.cfg with everything (logs, status, spool, command pipe) under tmp, loading
+    NAGIOS_BASE and cfg_files, with resource (the resource file's text). Nagios runs as the
+    current user (nagios_user: it drops to that user even for -v; tmp is ours only).
+    extra: more main-config lines (later lines win). Returns the nagios.cfg path."""
+    for d in ("spool/checkresults", "var"):
+        os.makedirs(os.path.join(tmp, d), exist_ok=True)
+    for name, text in (("base.cfg", NAGIOS_BASE), ("resource.cfg", resource)):
+        with open(os.path.join(tmp, name), "w") as f:
+            f.write(text)
+    main = os.path.join(tmp, "nagios.cfg")
+    with open(main, "w") as f:
+        f.write("""nagios_user=%(user)s
+nagios_group=%(group)s
+log_file=%(tmp)s/var/nagios.log
+cfg_file=%(tmp)s/base.cfg
+%(cfg)s
+resource_file=%(tmp)s/resource.cfg
+status_file=%(tmp)s/var/status.dat
+state_retention_file=%(tmp)s/var/retention.dat
+object_cache_file=%(tmp)s/var/objects.cache
+precached_object_file=%(tmp)s/var/objects.precache
+temp_file=%(tmp)s/var/nagios.tmp
+temp_path=%(tmp)s/var
+lock_file=%(tmp)s/var/nagios.lock
+command_file=%(tmp)s/var/nagios.cmd
+query_socket=%(tmp)s/var/nagios.qh
+check_result_path=%(tmp)s/spool/checkresults
+debug_file=%(tmp)s/var/nagios.debug
+illegal_macro_output_chars=`~$&|'"<>
+""" % dict(user=pwd.getpwuid(os.getuid()).pw_name, group=grp.getgrgid(os.getgid()).gr_name, tmp=tmp,
+           cfg="\n".join("cfg_file=" + c for c in cfg_files)) + extra)
+    return main

@@ -29,7 +29,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
 from e2e import (BUILDDIR, SRCDIR, Result, Simulator, akids_seen, done, invariants, is_, like, ok,  # noqa: E402
-                 table_arn)
+                 table_arn, unprivileged)
 
 P = "check_s3tables_replication"
 TESTS = os.path.join(SRCDIR, "tests")
@@ -125,7 +125,7 @@ def write(path, text, mode=0o600):
     return path
 
 
-def prun(env=None, args=(), home=None, verbose=None, timeout=30, name="", checks=True):
+def prun(env=None, args=(), home=None, verbose=None, timeout=30, name="", checks=True, wrap=()):
     """The plugin against the simulator's repl_ok. env values of None unset a variable.
     AWS_EC2_METADATA_DISABLED=true unless env says otherwise; nothing else from AWS_*."""
     exe = os.path.join(BUILDDIR, "plugins", P)
@@ -141,7 +141,7 @@ def prun(env=None, args=(), home=None, verbose=None, timeout=30, name="", checks
         else:
             e[k] = v
     start = time.monotonic()
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, timeout=timeout)
+    p = subprocess.run(list(wrap) + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, timeout=timeout)
     r = Result(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"),
                time.monotonic() - start)
     if checks:
@@ -215,7 +215,7 @@ PROC = write(os.path.join(FILES_DIR, "creds-process.sh"),
              " \"SessionToken\": \"%s\", \"Expiration\": \"$(date -u -d '+1 hour' +%%Y-%%m-%%dT%%H:%%M:%%SZ)\"}\nEOF\n"
              % ((PROCESS_CREDS[1],) + PROCESS_CREDS), 0o700)
 PROC_FAIL = write(os.path.join(FILES_DIR, "creds-process-fail.sh"),
-                  "#!/bin/sh\necho 'cannot get credentials %s' >&2\nexit 1\n" % PROCESS_CREDS[1], 0o700)
+                  "#!/bin/sh\necho 'cannot get credentials: the SSO session expired' >&2\nexit 1\n", 0o700)
 PROC_BAD = write(os.path.join(FILES_DIR, "creds-process-bad.sh"),
                  "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"%s\", \"SecretAccessKey\": '\n" % PROCESS_CREDS[0],
                  0o700)
@@ -277,9 +277,9 @@ ok(any(e["method"] == "PUT" and e["path"] == "/latest/api/token" for e in reqs) 
 FALLBACK = dict(IMDS_ENV)
 
 
-def broken(name, env, pattern, home=None, args=(), check_no_imds=True):
+def broken(name, env, pattern, home=None, args=(), check_no_imds=True, wrap=()):
     n_before = len(meta_requests(META_LOG, "/latest/"))
-    r = prun(dict(FALLBACK, **env), ["--no-credential-cache"] + list(args), home=home, verbose=1, name=name)
+    r = prun(dict(FALLBACK, **env), ["--no-credential-cache"] + list(args), home=home, verbose=1, name=name, wrap=wrap)
     print("#   -> " + r.first)
     is_(r.rc, 3, "%s: UNKNOWN" % name)
     like(r.summary, pattern, "%s: the message names the source and the reason" % name)
@@ -295,20 +295,24 @@ os.mkdir(os.path.join(h, ".aws", "credentials"))
 write(os.path.join(h, ".aws", "config"), "[default]\nregion = us-east-1\n")
 broken("credentials file unreadable (a directory)", {},
        r"UNKNOWN - .*%s.*(directory|cannot)" % re.escape(os.path.join(h, ".aws", "credentials")), home=h)
-if os.geteuid() != 0:
-    h = new_home()
-    write(os.path.join(h, ".aws", "credentials"), "[default]\naws_access_key_id = x\n", 0)
-    broken("credentials file unreadable (mode 000)", {},
-           r"UNKNOWN - .*%s.*(Permission denied|cannot)" % re.escape(os.path.join(h, ".aws", "credentials")), home=h)
-else:
-    ok(True, "# SKIP credentials file mode 000: running as root, which reads it anyway")
+# As root (CI), the unreadable file case runs as the unprivileged user nobody.
+h = new_home()
+write(os.path.join(h, ".aws", "credentials"), "[default]\naws_access_key_id = x\n", 0)
+if unprivileged():
+    os.chmod(TMP, 0o711)  # nobody may pass through to the file, and finds it unreadable
+broken("credentials file unreadable (mode 000)%s" % (" as uid 65534" if unprivileged() else ""), {},
+       r"UNKNOWN - .*%s.*(Permission denied|cannot)" % re.escape(os.path.join(h, ".aws", "credentials")), home=h,
+       wrap=unprivileged())
+if unprivileged():
+    os.chmod(TMP, 0o700)
 h = config_home("[default]\nregion = us-east-1\n[profile broken\naws_access_key_id = x\n")
 broken("malformed config file", {}, r"UNKNOWN - .*%s.*line 3" % re.escape(os.path.join(h, ".aws", "config")), home=h)
 h = new_home()
 write(os.path.join(h, ".aws", "credentials"), "  indented = continuation before any profile\n")
 broken("malformed credentials file", {}, r"UNKNOWN - .*%s" % re.escape(os.path.join(h, ".aws", "credentials")), home=h)
 broken("credential_process exits 1", {},
-       r"UNKNOWN - .*profile 'default'.*credential_process.*(exit|status) .*1",
+       r"UNKNOWN - .*profile 'default'.*credential_process.*(exit|status) .*1: cannot get credentials: the SSO "
+       r"session expired$",
        home=config_home("[default]\ncredential_process = %s\n" % PROC_FAIL))
 broken("credential_process prints bad JSON", {},
        r"UNKNOWN - .*profile 'default'.*credential_process.*(JSON|json)",

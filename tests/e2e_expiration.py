@@ -281,7 +281,7 @@ for opt in ("--table-arn", "--table-bucket-arn", "--namespace", "--table", "--wa
     ok(opt in r.out, "--help documents %s" % opt)
 like(r.out, r"s3tables:GetTableRecordExpirationJobStatus", "--help names the IAM permission")
 like(r.out, r"no last run time reported", "--help says what a Successful status without a last run time means")
-like(r.out, r"Example:\n  check_s3tables_expiration -a arn:aws:s3tables:", "--help has an example")
+like(r.out, r"Examples?:\n  check_s3tables_expiration -a arn:aws:s3tables:", "--help has an example")
 r = run(P, ["--version"], check_invariants=False)
 is_(r.rc, 0, "--version exits 0")
 like(r.out, r"^check_s3tables_expiration \(monitoring-plugins-s3tables\) \d+\.\d+", "--version prints the package version")

@@ -313,16 +313,7 @@ daemon = subprocess.Popen([icinga2, "daemon", "-c", os.path.join(DIRS["etc"], "i
 
 
 def stop_daemon():
-    if daemon.poll() is None:
-        try:
-            os.killpg(daemon.pid, signal.SIGTERM)   # the group this test created: the daemon and its helpers
-            daemon.wait(10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(daemon.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            daemon.wait(5)
+    e2e.stop_group(daemon)      # the group this test created: the daemon and its helpers
 
 
 atexit.register(stop_daemon)

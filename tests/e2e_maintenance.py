@@ -266,7 +266,7 @@ like(r.out, r"s3tables:GetTableMaintenanceJobStatus", "--help names the IAM perm
 like(r.out, r"s3tables:GetTable when", "--help names GetTable for --table-arn")
 like(r.out, r"age_compaction, age_snapshot_management,\s+age_unreferenced_file_removal", "--help documents perfdata labels")
 like(r.out, r"not reported", "--help says what a missing job means")
-like(r.out, r"Example:\n  check_s3tables_maintenance ", "--help has an example")
+like(r.out, r"Examples?:\n  check_s3tables_maintenance ", "--help has an example")
 r = run(P, ["--version"], check_invariants=False)
 is_(r.rc, 0, "--version exits 0")
 like(r.out, r"^check_s3tables_maintenance \(monitoring-plugins-s3tables\) \d+\.\d+", "--version prints the package version")

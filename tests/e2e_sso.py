@@ -14,6 +14,7 @@ S3 Tables the simulator; real AWS host names only ever reach tests/connect_proxy
 """
 import atexit
 import calendar
+import fcntl
 import hashlib
 import json
 import os
@@ -28,8 +29,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import (BUILDDIR, Result, Simulator, akids_seen, done, invariants, is_, like, ok,  # noqa: E402
-                 start_fake, table_arn)
+from e2e import (BUILDDIR, DEADLINE_SLACK, VALGRIND, Result, Simulator, akids_seen, done, invariants, is_,  # noqa: E402
+                 like, ok, start_fake, table_arn)
 from connect_proxy import ConnectProxy  # noqa: E402
 
 P = "check_s3tables_replication"
@@ -150,6 +151,10 @@ def prun(home, env=None, args=(), verbose=1, name="", endpoint=True, cache=False
         cmd += ["--endpoint-url", sim.url]
     if not cache:
         cmd.append("--no-credential-cache")
+    if VALGRIND:  # far slower: a long deadline unless the case sets its own
+        cmd += [] if "-t" in args else ["-t", "60"]
+        cmd = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+               "--errors-for-leak-kinds=definite,indirect"] + cmd
     e = {k: v for k, v in os.environ.items()
          if not k.startswith("AWS_") and k.lower() not in ("https_proxy", "no_proxy", "xdg_cache_home")}
     e.update({"HOME": home, "AWS_EC2_METADATA_DISABLED": "true"})
@@ -290,6 +295,15 @@ is_([o[0] for o in outs], [0, 0, 0, 0], "concurrent refresh: all four checks OK"
 is_([q["path"] for q in lines(SSO_LOG, n)].count("/token"), 1, "concurrent refresh: exactly one CreateToken")
 ok(not any(s in o[1] + o[2] for o in outs for s in SECRETS), "concurrent refresh: nothing secret printed")
 ok(json.load(open(tpath))["accessToken"].startswith("fake-sso-access-"), "concurrent refresh: the file holds the new token")
+
+# a run that holds the lock and never finishes (stopped, say) must not hang the others past -t
+h, tpath = home_with(SESSION_CONFIG, "corp", token(expires_in=-60, refresh=True))
+holder = open(tpath)
+fcntl.flock(holder, fcntl.LOCK_EX)
+T = 30 if VALGRIND else 3
+r = succeeds("refresh while another process holds the lock", h, SSO_CREDS, args=["--profile", "oncall", "-t", str(T)])
+ok(r.elapsed < T + DEADLINE_SLACK, "lock held elsewhere: the check still ends within -t (%.1f s)" % r.elapsed)
+holder.close()
 
 h, tpath = home_with(SESSION_CONFIG, "corp", token(expires_in=300, refresh=True))
 n = count(SSO_LOG)

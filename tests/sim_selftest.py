@@ -533,7 +533,8 @@ def fleet_checks(s, mod):
     st, h, b = s.get("/tables/%s" % q(mixed), [("maxTables", "2")])
     d = jbody(b) or {}
     tok = d.get("continuationToken")
-    ok(st == 200 and len(d.get("tables", [])) == 2 and tok, "maxTables=2: 2 tables and a token")
+    ok(st == 200 and len(d.get("tables", [])) == 2 and tok and all(c in tok for c in "+/="),
+       "maxTables=2: 2 tables and a token (holding +, / and =, to be percent-encoded)", tok)
     st, h, b = s.get("/tables/%s" % q(fleet_bucket("fleet-large")), [("continuationToken", tok)])
     ok(st == 400 and h.get("x-amzn-ErrorType") == "BadRequestException",
        "a token from another bucket: 400 BadRequestException", (st, b))
@@ -561,6 +562,15 @@ def fleet_checks(s, mod):
        len(set(t["namespace"][0] for t in items)) == 10,
        "fleet-10k: 10,000 distinct tables in 10 namespaces, 10 pages", (len(items), pages))
 
+    items, pages, sts, _ = list_all(s, "ListTables", fleet_bucket("fleet-broken"))
+    st = s.get("/replication-status", [("tableArn", items[-1]["tableARN"])])[0] if items else None
+    ok(len(items) == 150 and pages == 2 and st == 500,
+       "fleet-broken: 150 tables (2 pages of 100), status 500", (len(items), pages, st))
+    tok = (jbody(s.get("/tables/%s" % q(fleet_bucket("fleet-loop")))[2]) or {}).get(
+        "continuationToken")
+    d = jbody(s.get("/tables/%s" % q(fleet_bucket("fleet-loop")), [("continuationToken", tok)])[2])
+    ok(tok and d and d.get("continuationToken") == tok and len(d["tables"]) == 2,
+       "fleet-loop: the same page and token again", d)
     st, h, b = s.get("/tables/%s" % q(fleet_bucket("fleet-empty")))
     ok(st == 200 and jbody(b) == {"tables": []}, "fleet-empty: tables [] and no token", b)
     st, h, b = s.get("/tables/%s" % q(fleet_bucket("no-such-bucket")))
@@ -604,7 +614,8 @@ def fleet_checks(s, mod):
     ok(st == 404, "raw.views: replication 404 (not configured)")
     st, h, b = s.get("/table-record-expiration-job-status", [("tableArn", tarn("sales", "orders"))])
     ok(st == 405, "sales.orders: expiration 405 (customer table)")
-    st, h, b = s.get("/table-record-expiration-job-status", [("tableArn", tarn("ops", "inventory"))])
+    st, h, b = s.get("/table-record-expiration-job-status",
+                     [("tableArn", tarn("ops", "inventory"))])
     ok(st == 200 and (jbody(b) or {}).get("status") == "Disabled", "ops.inventory: Disabled")
     st, h, b = s.get("/tables/%s/raw/clicks/maintenance-job-status" % q(mixed))
     d = jbody(b) or {}
@@ -784,10 +795,11 @@ def part_botocore(s, cafile):
         ok(len(tables) == 20 and all(isinstance(t["createdAt"], datetime.datetime)
                                      for t in tables),
            "botocore: list_tables paginator gets 20 tables, timestamps parsed")
-        big = [t for p in c.get_paginator("list_tables").paginate(
-            tableBucketARN=fleet_bucket("fleet-large"), PaginationConfig={"PageSize": 1000})
-            for t in p["tables"]]
-        ok(len(big) == 1200, "botocore: fleet-large 1200 tables with PageSize 1000")
+        pages = list(c.get_paginator("list_tables").paginate(
+            tableBucketARN=mixed, namespace="sales", PaginationConfig={"PageSize": 2}))
+        ok([len(p["tables"]) for p in pages] == [2, 2, 2],
+           "botocore: maxTables 2 with a namespace filter: 3 pages of 2",
+           [len(p["tables"]) for p in pages])
         bk = [b["name"] for p in c.get_paginator("list_table_buckets").paginate()
               for b in p["tableBuckets"]]
         ns = [n["namespace"][0] for p in c.get_paginator("list_namespaces").paginate(

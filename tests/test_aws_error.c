@@ -153,5 +153,28 @@ int main(void)
 		is_int(aws_error_sanitise_code(NULL, out, sizeof(out)), 0, "sanitise NULL");
 		is_int(aws_error_sanitise_code("#", out, sizeof(out)), 0, "sanitise '#'");
 	}
+
+	/* Which error means "not found" (issue 13). */
+	aws_error_parse(404, "NotFoundException:http://internal.amazon.com/coral/com.amazon.coral.validate/", "r1",
+			S("{\"message\":\"The specified table could not be found.\"}"), &e);
+	is_int(aws_error_classify(&e), AWS_ERROR_NOT_FOUND, "404 NotFoundException (header): not found");
+	aws_error_parse(404, NULL, NULL, S("{\"__type\":\"com.amazonaws.s3tables#NotFoundException\"}"), &e);
+	is_int(aws_error_classify(&e), AWS_ERROR_NOT_FOUND, "404 NotFoundException (__type): not found");
+	aws_error_parse(404, "UnknownOperationException:http://internal.amazon.com/coral/com.amazon.coral.service/", NULL,
+			S("{\"message\":\"No operation matches GET /x/replication-status\"}"), &e);
+	is_int(aws_error_classify(&e), AWS_ERROR_UNKNOWN_OPERATION, "404 UnknownOperationException: unknown operation");
+	aws_error_parse(404, NULL, NULL, S("<html><head><title>404 Not Found</title></head><body>nginx</body></html>"), &e);
+	is_str(e.code, "HTTP 404", "HTML 404: no AWS code");
+	is_int(aws_error_classify(&e), AWS_ERROR_UNKNOWN_OPERATION, "HTML 404: unknown operation, not 'not found'");
+	aws_error_parse(404, NULL, NULL, S(""), &e);
+	is_int(aws_error_classify(&e), AWS_ERROR_UNKNOWN_OPERATION, "empty 404: unknown operation");
+	aws_error_parse(404, NULL, NULL, S("{\"message\":\"Not Found\"}"), &e);
+	is_int(aws_error_classify(&e), AWS_ERROR_UNKNOWN_OPERATION, "404 JSON without a code: unknown operation");
+	aws_error_parse(404, "NotFound", NULL, S(""), &e);
+	is_int(aws_error_classify(&e), AWS_ERROR_UNKNOWN_OPERATION, "404 with another code (NotFound): unknown operation");
+	aws_error_parse(403, "ForbiddenException", NULL, S(""), &e);
+	is_int(aws_error_classify(&e), AWS_ERROR_OTHER, "403: other");
+	aws_error_parse(405, "MethodNotAllowedException", NULL, S(""), &e);
+	is_int(aws_error_classify(&e), AWS_ERROR_OTHER, "405: other");
 	return tap_done();
 }

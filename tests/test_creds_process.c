@@ -96,9 +96,12 @@ int main(void)
 		{"echo '" GOOD "} trailing'", "not valid JSON", "trailing garbage"},
 		{"echo '[1,2]'", "not a JSON object", "JSON array"},
 		{"true", "not valid JSON (it is empty)", "empty output"},
-		{"echo '" GOOD "}'; echo SECRETSTDERR >&2; exit 3", "exited with status 3", "non-zero exit"},
+		{"echo '" GOOD "}'; printf '\\n  helper: session expired\\nsecond line\\n' >&2; exit 3",
+		 "exited with status 3: helper: session expired", "non-zero exit, with stderr's first line"},
+		{"exit 4", "exited with status 4 (it wrote nothing to stderr)", "non-zero exit, silent"},
 		{"/nonexistent/helper", "status 127, command not found", "missing command"},
 		{"kill -TERM $$", "killed by signal 15", "killed by a signal"},
+		{"echo 'dying' >&2; kill -KILL $$", "killed by signal 9: dying", "killed by SIGKILL, with stderr"},
 		{"head -c 200000 /dev/zero | tr '\\0' a", "more than 64 KiB", "huge output refused"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -110,7 +113,28 @@ int main(void)
 		ok(c.access_key_id == NULL, "%s: nothing returned", bad[i].name);
 	}
 
-	/* stderr: large stderr does not block, and is never shown */
+	/* stderr's first line: shown only on failure, sanitized and cut */
+	{
+		char line[CREDS_PROCESS_STDERR_SHOWN + 8];
+		creds_process_stderr_line("\n\n  first\tline \r\nsecond", 26, line, sizeof line);
+		is_str(line, "first line", "stderr line: first non-blank line, trimmed, tab replaced");
+		creds_process_stderr_line("a\033[31mred\x7f", 10, line, sizeof line);
+		is_str(line, "a [31mred ", "stderr line: control characters replaced");
+		creds_process_stderr_line("", 0, line, sizeof line);
+		is_str(line, "", "stderr line: none");
+		char longer[600];
+		memset(longer, 'x', sizeof longer);
+		memcpy(longer + 195, "\xc3\xa9\xc3\xa9", 4);
+		creds_process_stderr_line(longer, sizeof longer, line, sizeof line);
+		ok(strlen(line) <= CREDS_PROCESS_STDERR_SHOWN && strcmp(line + strlen(line) - 3, "...") == 0,
+		   "stderr line: cut at %d bytes with '...' (%zu)", CREDS_PROCESS_STDERR_SHOWN, strlen(line));
+		ok(strstr(line, "\xc3\xa9") || !strchr(line, '\xc3'), "stderr line: cut on a UTF-8 boundary");
+		rc = run("head -c 100000 /dev/zero | tr '\\0' e >&2; exit 2", 5, &c, err, sizeof err, NULL);
+		ok(rc == -1 && strstr(err, "status 2: eee") && strlen(err) < 300, "a 100 KB stderr line is cut (%zu)",
+		   strlen(err));
+	}
+
+	/* stderr: large stderr does not block, and is not shown on success */
 	rc = run("head -c 300000 /dev/zero | tr '\\0' S >&2; echo SECRETSTDERR >&2; echo '" GOOD "}'", 5, &c, err,
 		 sizeof err, NULL);
 	is_int(rc, 0, "300 KB on stderr is drained and ignored");

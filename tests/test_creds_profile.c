@@ -391,7 +391,7 @@ static const char *CONFIG_FMT =
 	"role_arn = arn:aws:iam::123456789012:role/FromProcess\n"
 	"source_profile = proc\n"
 	"[profile proc-fail]\n"
-	"credential_process = echo " SRC_SECRET " >&2; exit 4\n"
+	"credential_process = echo 'token refresh failed' >&2; exit 4\n"
 	"[profile sso]\n"
 	"sso_account_id = 123456789012\n"
 	"sso_role_name = ReadOnly\n"
@@ -585,7 +585,7 @@ static void live(void)
 	lg = log_since(before, NULL);
 	ok(jbool(json_object_array_get_idx(lg, 0), "signature_valid"), "credential_process as source: signed");
 	json_object_put(lg);
-	ok(resolve(config, "proc-fail", &c, err, sizeof err) == CREDS_BROKEN && strstr(err, "exited with status 4"),
+	ok(resolve(config, "proc-fail", &c, err, sizeof err) == CREDS_BROKEN && strstr(err, "exited with status 4: token refresh failed"),
 	   "credential_process failing: broken (%s)", err);
 
 	/* configuration problems */

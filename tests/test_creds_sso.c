@@ -114,6 +114,30 @@ static void parse(void)
 	   "trailing bytes after the object: refused");
 }
 
+static void decide(void)
+{
+	struct sso_token t = {.expires_at = 10000.0};
+	double now = 10000.0 - SSO_TOKEN_REFRESH_WINDOW - 1;
+	is_int(sso_token_decide(&t, now), SSO_TOKEN_USE, "15 min + 1 s left: use it");
+	is_int(sso_token_decide(&t, 10000.0 - 60), SSO_TOKEN_USE, "1 min left, no refresh data: use it");
+	is_int(sso_token_decide(&t, 10000.0), SSO_TOKEN_EXPIRED, "at expiresAt, no refresh data: expired");
+	char r[] = "R", c[] = "C", sec[] = "S";
+	t.refresh_token = r;
+	t.client_id = c;
+	t.client_secret = sec;
+	t.registration_expires_at = 20000.0;
+	is_int(sso_token_decide(&t, now), SSO_TOKEN_USE, "refreshable, 15 min + 1 s left: use it");
+	is_int(sso_token_decide(&t, 10000.0 - SSO_TOKEN_REFRESH_WINDOW + 1), SSO_TOKEN_REFRESH,
+	       "refreshable, inside the 15-minute window: refresh");
+	is_int(sso_token_decide(&t, 15000.0), SSO_TOKEN_REFRESH, "refreshable, expired: refresh");
+	is_int(sso_token_decide(&t, 20000.0), SSO_TOKEN_EXPIRED, "expired and the registration too: expired");
+	t.registration_expires_at = 9990.0;
+	is_int(sso_token_decide(&t, 9995.0), SSO_TOKEN_USE, "inside the window, registration expired, still valid: use");
+	t.client_secret = NULL;
+	t.registration_expires_at = 20000.0;
+	is_int(sso_token_decide(&t, 15000.0), SSO_TOKEN_EXPIRED, "expired, clientSecret missing: expired");
+}
+
 static void merge(void)
 {
 	const char *old = "{\"startUrl\":\"https://corp.awsapps.com/start\",\"region\":\"us-east-1\",\"accessToken\":\"OLD\","
@@ -335,6 +359,7 @@ int main(void)
 {
 	cache_key();
 	parse();
+	decide();
 	merge();
 	oidc();
 	role_credentials();

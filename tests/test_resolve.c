@@ -495,7 +495,7 @@ static int run_cli(char **argv, char *out, size_t outsz)
 
 static void cli(const char *name, int want_rc, const char *needle, char **argv)
 {
-	char out[2048];
+	char out[16384];
 	int rc = run_cli(argv, out, sizeof out);
 	char *nl = strchr(out, '\n');
 	if (nl && nl[1] == 0)

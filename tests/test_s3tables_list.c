@@ -5,6 +5,7 @@
  * first failing page, paths and query names as the model says, one kept-alive
  * connection for a whole listing (the simulator's counters).
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,8 +193,14 @@ static void test_list_tables(struct aws_client *c)
 	aws_result_free(&res);
 	o = s3t_list_all_tables(c, ACCOUNT_ARN "fleet-badpage", NULL, 0, NULL, NULL, &l, &res);
 	ok(o == S3T_MALFORMED && l.ntables == 0 && strstr(res.message, "malformed response: page 2: ") &&
-	   strstr(res.message, "not valid JSON") && res.attempts == 2, "fleet-badpage: page 2 malformed -> S3T_MALFORMED, page 1 released (%s)",
+	   strstr(res.message, "not valid JSON") && res.attempts == 2,
+	   "fleet-badpage: page 2 malformed -> S3T_MALFORMED, page 1 released (%s)",
 	   res.message);
+	aws_result_free(&res);
+	o = s3t_list_all_tables(c, ACCOUNT_ARN "fleet-loop", NULL, 0, NULL, NULL, &l, &res);
+	ok(o == S3T_MALFORMED && l.ntables == 0 && res.attempts == 2 &&
+	   strstr(res.message, "page 2: the same continuationToken came back twice"),
+	   "fleet-loop: a repeated token ends the listing after 2 pages (%s)", res.message);
 	aws_result_free(&res);
 	o = s3t_list_all_tables(c, ACCOUNT_ARN "list-throttle-then-ok", NULL, 0, NULL, NULL, &l, &res);
 	ok(o == AWS_OK && l.ntables == 2 && res.attempts == 3, "list-throttle-then-ok: retried to 2 tables");
@@ -272,6 +279,57 @@ static void test_configurations(struct aws_client *c)
 	aws_result_free(&res);
 }
 
+/* Worker threads list at once, each with its own client (as the batch engine runs them). */
+struct worker {
+	const struct aws_client *proto;
+	const char *ca;
+	int rc;
+	size_t ntables;
+	int is_sorted;
+};
+
+static void *list_in_thread(void *arg)
+{
+	struct worker *w = arg;
+	char err[256];
+	struct http_options ho = { .ca_file = w->ca };
+	struct aws_client c = *w->proto;
+	c.http = http_client_new(&ho, err, sizeof err);
+	w->rc = -1;
+	if (!c.http)
+		return NULL;
+	struct s3t_table_list l;
+	struct aws_result res;
+	const char *ns[] = { "sales", "raw" };
+	w->rc = s3t_list_all_tables(&c, ACCOUNT_ARN "fleet-mixed", ns, 2, keep_no_tmp, "_tmp", &l, &res);
+	w->ntables = l.ntables;
+	w->is_sorted = sorted(&l);
+	s3t_table_list_free(&l);
+	aws_result_free(&res);
+	http_client_free(c.http);
+	return NULL;
+}
+
+static void test_threads(const struct aws_client *proto, const char *ca)
+{
+	struct worker w[4];
+	pthread_t t[4];
+	int started = 0;
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .proto = proto, .ca = ca };
+		if (pthread_create(&t[i], NULL, list_in_thread, &w[i]) == 0)
+			started++;
+		else
+			break;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	int good = started == 4;
+	for (int i = 0; i < started; i++)
+		good = good && w[i].rc == AWS_OK && w[i].ntables == 12 && w[i].is_sorted;
+	ok(good, "4 threads list at once, each with its own client: 12 sorted tables each");
+}
+
 int main(void)
 {
 	char url[128], err[256], ca[400];
@@ -293,6 +351,7 @@ int main(void)
 		test_list_tables(&c);
 		test_other_listings(&c);
 		test_configurations(&c);
+		test_threads(&c, ca);
 	}
 	http_client_free(h);
 	stop_sim();

@@ -539,6 +539,37 @@ static void test_targeted(void)
 	}
 }
 
+/* The signing-key cache changes nothing but the work: every signature equals an uncached one. */
+static void test_key_cache(void)
+{
+	struct sigv4_key_cache cache = {0};
+	struct sigv4_request req = { "GET", "/replication-status", "tableArn=x", host_hdr, 1, NULL, 0 };
+	static const struct { const char *akid, *secret, *region; time_t now; } steps[] = {
+		{EX_AKID, EX_SECRET, "us-east-1", EX_NOW},
+		{EX_AKID, EX_SECRET, "us-east-1", EX_NOW + 60},          /* same day: the cached key */
+		{EX_AKID, EX_SECRET, "eu-west-1", EX_NOW + 60},          /* another region: derived again */
+		{EX_AKID, EX_SECRET, "eu-west-1", EX_NOW + 86400},       /* the next day: derived again */
+		{"AKIDOTHER", "othersecret", "eu-west-1", EX_NOW + 86400}, /* other credentials: derived again */
+	};
+	char err[256];
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		struct sigv4_credentials cr = { steps[i].akid, steps[i].secret, NULL };
+		struct sigv4_params plain = { steps[i].region, "s3tables", steps[i].now, 1, 1, 0, NULL };
+		struct sigv4_params cached = plain;
+		cached.key_cache = &cache;
+		struct sigv4_result a, b;
+		int ra = sigv4_sign(&req, &cr, &plain, &a, err, sizeof(err));
+		int rb = sigv4_sign(&req, &cr, &cached, &b, err, sizeof(err));
+		ok(ra == 0 && rb == 0 && strcmp(a.authorization, b.authorization) == 0,
+		   "key cache: step %zu signs exactly as without the cache", i + 1);
+		sigv4_result_free(&a);
+		sigv4_result_free(&b);
+	}
+	ok(cache.valid && strcmp(cache.access_key_id, "AKIDOTHER") == 0, "key cache: holds the last credentials' key");
+	sigv4_key_cache_clear(&cache);
+	ok(!cache.valid && cache.access_key_id[0] == 0, "key cache: cleared (wiped)");
+}
+
 int main(int argc, char **argv)
 {
 	char buf[4096];
@@ -554,5 +585,6 @@ int main(int argc, char **argv)
 	run_v4_suite(datadir);
 	run_derived(datadir);
 	test_targeted();
+	test_key_cache();
 	return tap_done();
 }

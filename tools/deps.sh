@@ -1,7 +1,7 @@
 # Sourced by tools/test.sh and tools/demo.sh: install the Debian packages the
 # project needs when any is missing, as root or through sudo.
 S3T_DEPS="gcc make autoconf automake pkg-config libcurl4-openssl-dev libjson-c-dev \
-libssl-dev help2man python3 openssl ca-certificates curl valgrind clang"
+libssl-dev help2man python3 openssl ca-certificates curl valgrind clang locales"
 
 s3t_ensure_deps() {
 	missing=""

@@ -102,6 +102,10 @@ for h in $harnesses; do
 	if [ ! -f "$top/fuzz/$h.c" ]; then
 		echo "FAIL: $h (no fuzz/$h.c)"; failed=$((failed + 1)); continue
 	fi
+	# A harness missing from FUZZ_FILES would be missing from the tarball.
+	if [ -f "$top/Makefile.am" ] && ! grep -q "fuzz/$h\.c" "$top/Makefile.am"; then
+		echo "FAIL: $h (fuzz/$h.c is not in Makefile.am's FUZZ_FILES)"; failed=$((failed + 1)); continue
+	fi
 	if [ ! -x "$bin" ] || grep -q 'warning:' "$build/logs/$h.build"; then
 		cat "$build/logs/$h.build"; echo "FAIL: $h (does not build cleanly)"; failed=$((failed + 1)); continue
 	fi

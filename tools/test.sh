@@ -48,6 +48,11 @@ if [ "${S3T_SKIP_VALGRIND:-0}" != 1 ] && [ -f build/Makefile ]; then
 	tally build
 fi
 
+# tests/e2e_package.py builds, installs and purges its own packages whatever the
+# build directory: the plain build's run is enough (not again under ASan or in
+# distcheck's inner make check).
+S3T_SKIP_PACKAGE=1; export S3T_SKIP_PACKAGE
+
 if [ "${S3T_SKIP_ASAN:-0}" != 1 ]; then
 	# clang here, so both compilers must stay warning-free.
 	echo "=== AddressSanitizer + UBSan build with clang (build-asan/) ==="

@@ -52,7 +52,7 @@ static enum http_result attempt(const struct aws_client *c, const char *host, co
 	struct sigv4_credentials sc = {c->creds->access_key_id, c->creds->secret_access_key,
 				       c->creds->session_token};
 	struct sigv4_params sp = {.region = c->region, .service = c->service, .now = time(NULL),
-				  .normalize_path = 1, .double_encode_path = 1};
+				  .normalize_path = 1, .double_encode_path = 1, .key_cache = c->key_cache};
 	struct sigv4_result sig;
 	if (sigv4_sign(&req, &sc, &sp, &sig, err, errsz) != 0)
 		return HTTP_ERR_OTHER;
@@ -103,6 +103,7 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 		 c->endpoint_url, host, fullpath, query && *query ? "?" : "");
 	if (query && *query)
 		strncat(url, query, sizeof url - strlen(url) - 1);
+	snprintf(res->url, sizeof res->url, "%.*s", (int)strcspn(url, "?"), url);
 
 	int last_cost = 0; /* what the last retry cost the run's quota (limiter only) */
 	for (int n = 1;; n++) {
@@ -162,12 +163,22 @@ enum aws_outcome aws_client_get(const struct aws_client *c, const char *path, co
 			transport = http_is_retryable_result(hr) ? RETRY_TRANSPORT_TRANSIENT : RETRY_TRANSPORT_FATAL;
 			retryable = retry_is_retryable(0, NULL, transport);
 		}
-		if (!retryable || n >= c->max_attempts)
+		if (!retryable || n >= c->max_attempts) {
+			trace_printf(c->trace, 1, "not retrying: %s",
+				     !retryable ? "the error is not one that a retry can cure"
+						: "that was the last of --max-attempts");
 			return res->outcome;
+		}
 		/* Never sleep past the deadline: report the last real error instead. */
-		double backoff = retry_sleep_within(retry_backoff_seconds(n, rnd()), deadline_remaining(c->deadline));
-		if (backoff < 0)
+		double wanted = retry_backoff_seconds(n, rnd()), left = deadline_remaining(c->deadline);
+		double backoff = retry_sleep_within(wanted, left);
+		if (backoff < 0) {
+			trace_printf(c->trace, 1,
+				     "not retrying: the backoff of %.3f s before attempt %d would leave less than "
+				     "%.2f s of the -t deadline (%.3f s left)",
+				     wanted, n + 1, RETRY_MIN_ATTEMPT_SECONDS, left);
 			return res->outcome;
+		}
 		if (c->limiter) {
 			int cost = retry_quota_cost(transport == RETRY_TRANSPORT_NONE ? res->error.code : NULL, transport);
 			if (!limiter_take_retry(c->limiter, cost)) {

@@ -36,6 +36,7 @@
 #include "deadline.h"
 #include "http.h"
 #include "limiter.h"
+#include "sigv4.h"
 #include "trace.h"
 
 struct aws_client {
@@ -50,6 +51,7 @@ struct aws_client {
 	double (*random01)(void);   /* jitter source; NULL = backoff_jitter01 */
 	void (*sleep_fn)(double seconds); /* NULL = backoff_sleep */
 	struct limiter *limiter;    /* the batch run's shared limits; NULL = single request */
+	struct sigv4_key_cache *key_cache; /* the derived signing key between requests (this thread's); NULL = none */
 };
 
 enum aws_outcome { AWS_OK, AWS_API_ERROR, AWS_TRANSPORT, AWS_TIMEOUT };
@@ -64,6 +66,7 @@ struct aws_result {
 	char request_id[128];
 	struct aws_error error;     /* AWS_API_ERROR */
 	char message[512];          /* AWS_TRANSPORT / AWS_TIMEOUT */
+	char url[768];              /* the request's URL without its query, for messages */
 };
 
 /* path: already percent-encoded for the wire; query: encoded pairs or NULL. */

@@ -139,3 +139,12 @@ void aws_error_describe(const struct aws_error *e, char *buf, size_t bufsz)
 	if (n >= 0 && (size_t)n < bufsz && e->message[0])
 		snprintf(buf + n, bufsz - (size_t)n, ": %s", e->message);
 }
+
+enum aws_error_kind aws_error_classify(const struct aws_error *e)
+{
+	if (strcmp(e->code, "NotFoundException") == 0)
+		return AWS_ERROR_NOT_FOUND;
+	if (e->http_status == 404)
+		return AWS_ERROR_UNKNOWN_OPERATION;
+	return AWS_ERROR_OTHER;
+}

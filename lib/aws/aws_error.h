@@ -38,4 +38,18 @@ size_t aws_error_sanitise_code(const char *in, char *out, size_t outsz);
  * left out. Always NUL-terminated. */
 void aws_error_describe(const struct aws_error *e, char *buf, size_t bufsz);
 
+/*
+ * What an error response means for "not found" (issue 13): only AWS's own NotFoundException
+ * (whatever its status) says the table or its configuration does not exist. Any other 404
+ * (UnknownOperationException from a wrong endpoint path, an HTML page from an ordinary web
+ * server, an empty body) means the endpoint did not know the operation: the request never
+ * reached S3 Tables' logic, so nothing can be concluded about the table.
+ */
+enum aws_error_kind {
+	AWS_ERROR_NOT_FOUND,          /* NotFoundException */
+	AWS_ERROR_UNKNOWN_OPERATION,  /* another 404: the endpoint did not know the operation */
+	AWS_ERROR_OTHER               /* anything else (403, 400, 5xx ...) */
+};
+enum aws_error_kind aws_error_classify(const struct aws_error *e);
+
 #endif

@@ -24,6 +24,7 @@ struct batch_shared {
 struct worker {
 	pthread_t thread;
 	struct aws_client client;   /* the prototype with this worker's http handle */
+	struct sigv4_key_cache key_cache; /* this worker's signing key, derived once a day */
 	struct batch_shared *shared;
 };
 
@@ -118,6 +119,7 @@ int batch_run(const struct aws_client *proto, const struct http_options *http_op
 	for (made = 0; made < nworkers; made++) {
 		w[made].client = *proto;
 		w[made].client.limiter = lim;
+		w[made].client.key_cache = &w[made].key_cache;
 		w[made].shared = &sh;
 		/* The first worker goes on with the caller's handle: the connection that listed the
 		 * tables is reused, so a run opens at most `parallel` connections in all. */
@@ -154,6 +156,8 @@ int batch_run(const struct aws_client *proto, const struct http_options *http_op
 out_mu:
 	for (int k = proto->http ? 1 : 0; k < made; k++)
 		http_client_free(w[k].client.http);
+	for (int k = 0; k < made; k++)
+		sigv4_key_cache_clear(&w[k].key_cache);
 	pthread_mutex_destroy(&sh.mu);
 out:
 	free(w);

@@ -8,12 +8,17 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <openssl/crypto.h>
 
 #define TRACE_BODY_PREFIX 256
 
@@ -27,7 +32,11 @@ struct transfer {
 	int too_large;
 	int oom;
 	int got_headers;
+	int headers_done; /* the blank line after the headers arrived */
+	char last_header[64]; /* the name of the last complete header line, for messages */
 	int sensitive; /* the body carries credentials: never trace it */
+	char proxy_var[32];    /* "HTTPS_PROXY" when libcurl took the proxy from the environment */
+	char proxy_where[280]; /* that proxy's host:port (never its user or password) */
 };
 
 struct http_client {
@@ -119,8 +128,64 @@ static const char *memcasemem(const char *hay, size_t n, const char *needle)
 	return NULL;
 }
 
-/* Build one header line (without its line ending), secrets replaced. */
-static void header_line(struct strbuf *b, const char *prefix, const char *line, size_t n)
+static void header_line_redacted(struct strbuf *b, const char *prefix, const char *line, size_t n);
+
+/*
+ * Copy line (n bytes) into out with the password of every "scheme://user:password@" replaced
+ * by "<redacted>" (the whole user part when it has no ':', since it may be a token).
+ * out must hold 2 * n + 16 bytes. Returns the length written.
+ */
+static size_t redact_url_userinfo(const char *line, size_t n, char *out)
+{
+	size_t o = 0, i = 0;
+	while (i < n) {
+		if (i + 3 <= n && memcmp(line + i, "://", 3) == 0) {
+			memcpy(out + o, "://", 3);
+			o += 3;
+			i += 3;
+			size_t j = i;
+			while (j < n && !strchr("/?#@ \t'\"<>", line[j]))
+				j++;
+			if (j < n && line[j] == '@') {
+				const char *colon = memchr(line + i, ':', j - i);
+				if (colon) {
+					size_t user = (size_t)(colon - (line + i));
+					memcpy(out + o, line + i, user);
+					o += user;
+					memcpy(out + o, ":<redacted>", 11);
+					o += 11;
+				} else {
+					memcpy(out + o, "<redacted>", 10);
+					o += 10;
+				}
+				i = j; /* the '@' is copied next */
+			}
+			continue;
+		}
+		out[o++] = line[i++];
+	}
+	return o;
+}
+
+/* Build one header line (without its line ending), secrets replaced: URL credentials first. */
+static void header_line(struct strbuf *b, const char *prefix, const char *raw, size_t rawlen)
+{
+	char small[1024];
+	char *line = 2 * rawlen + 16 <= sizeof small ? small : malloc(2 * rawlen + 16);
+	if (!line) {
+		strbuf_add(b, prefix);
+		strbuf_add(b, "[line not shown: out of memory]");
+		return;
+	}
+	size_t n = redact_url_userinfo(raw, rawlen, line);
+	header_line_redacted(b, prefix, line, n);
+	OPENSSL_cleanse(line, 2 * rawlen + 16 <= sizeof small ? sizeof small : 2 * rawlen + 16);
+	if (line != small)
+		free(line);
+}
+
+/* The rest of header_line(), once URL credentials are gone. */
+static void header_line_redacted(struct strbuf *b, const char *prefix, const char *line, size_t n)
 {
 	static const char *const whole[] = { "x-amz-security-token", "proxy-authorization",
 					     "x-aws-ec2-metadata-token", "x-amz-sso_bearer_token", NULL };
@@ -186,11 +251,56 @@ static void trace_block(const struct trace *tr, const char *prefix, const char *
 	}
 }
 
+static int url_hostport(const char *url, char *buf, size_t bufsz, char *scheme, size_t schemesz);
+
+/* A proxy URL's host:port, never its user or password ("?" when it does not parse); a proxy
+ * given as "host:port" is an http:// one, as for libcurl. */
+static void proxy_hostport(const char *proxy, char *buf, size_t bufsz)
+{
+	char url[1100], scheme[16];
+	snprintf(url, sizeof url, "%s%s", strstr(proxy, "://") ? "" : "http://", proxy);
+	if (url_hostport(url, buf, bufsz, scheme, sizeof scheme) != 0)
+		snprintf(buf, bufsz, "?");
+	OPENSSL_cleanse(url, sizeof url);
+}
+
+/* libcurl's "Uses proxy env variable HTTPS_PROXY == 'http://u:p@host:port'": which variable,
+ * and the proxy's host:port, for messages that must say a proxy was involved. */
+static void note_env_proxy(struct transfer *t, const char *data, size_t size)
+{
+	static const char lead[] = "Uses proxy env variable ";
+	size_t ll = sizeof lead - 1;
+	if (size <= ll || memcmp(data, lead, ll) != 0)
+		return;
+	const char *name = data + ll, *end = data + size;
+	size_t nl = 0;
+	if ((size_t)(end - name) >= 3 && strncasecmp(name, "no_", 3) == 0)
+		return; /* no_proxy is read first: it names no proxy */
+	while (name + nl < end && name[nl] != ' ' && nl + 1 < sizeof t->proxy_var)
+		nl++;
+	memcpy(t->proxy_var, name, nl);
+	t->proxy_var[nl] = '\0';
+	const char *q = memchr(name, '\'', (size_t)(end - name));
+	const char *q2 = q ? memchr(q + 1, '\'', (size_t)(end - q - 1)) : NULL;
+	char url[1024];
+	t->proxy_where[0] = '\0';
+	if (q && q2 && (size_t)(q2 - q - 1) < sizeof url) {
+		memcpy(url, q + 1, (size_t)(q2 - q - 1));
+		url[q2 - q - 1] = '\0';
+		proxy_hostport(url, t->proxy_where, sizeof t->proxy_where);
+		OPENSSL_cleanse(url, sizeof url);
+	}
+}
+
 static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *userp)
 {
 	struct transfer *t = userp;
 	const struct trace *tr = t && t->c ? t->c->trace : NULL;
 	(void)h;
+	if (type == CURLINFO_TEXT && t && t->c && t != &t->c->idle) /* a transfer's own state only */
+		note_env_proxy(t, data, size);
+	if (!trace_on(tr, TRACE_HTTP))
+		return 0;
 	switch (type) {
 	case CURLINFO_TEXT:
 		trace_block(tr, "* ", data, size);
@@ -235,8 +345,18 @@ static size_t header_cb(char *data, size_t size, size_t nitems, void *userp)
 		/* a new response (e.g. after 100-continue or a proxy CONNECT): forget the previous one */
 		r->error_type[0] = r->request_id[0] = r->content_type[0] = '\0';
 		t->got_headers = 1;
+		t->headers_done = 0;
 		return n;
 	}
+	if (n <= 2 && (n == 0 || data[0] == '\r' || data[0] == '\n')) {
+		t->headers_done = 1;
+		return n;
+	}
+	size_t name_len = 0;
+	while (name_len < n && data[name_len] != ':' && data[name_len] != '\r' && data[name_len] != '\n')
+		name_len++;
+	if (name_len < n && data[name_len] == ':')
+		copy_field(t->last_header, sizeof t->last_header, data, name_len);
 	if ((v = header_value(data, n, "x-amzn-errortype", &vlen)))
 		copy_field(r->error_type, sizeof(r->error_type), v, vlen);
 	else if ((v = header_value(data, n, "x-amzn-requestid", &vlen)))
@@ -342,11 +462,35 @@ struct http_client *http_client_new(const struct http_options *opts, char *err, 
 	c->ca_file = dup_opt(opts->ca_file, &oom);
 	c->ca_path = dup_opt(opts->ca_path, &oom);
 	c->proxy = dup_opt(opts->proxy, &oom);
-	if (!c->ca_file && !c->ca_path)
+	const char *ca_source = opts->ca_file_source ? opts->ca_file_source : "--ca-file";
+	if (!c->ca_file && !c->ca_path) {
 		c->ca_file = dup_opt(env_get(opts->getenv_fn, "AWS_CA_BUNDLE"), &oom);
+		ca_source = "AWS_CA_BUNDLE";
+	}
 	if (oom) {
 		http_client_free(c);
 		error_set(err, errsz, "out of memory");
+		return NULL;
+	}
+	/* A trust store that cannot be read: say so now, not as a failed TLS handshake later. */
+	struct stat st;
+	int fd = c->ca_file ? open(c->ca_file, O_RDONLY | O_CLOEXEC) : -1;
+	if (c->ca_file && (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		int e = fd < 0 ? errno : EISDIR;
+		error_set(err, errsz, "%s: cannot read the CA bundle %s: %s", ca_source, c->ca_file,
+			  fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file" : strerror(e));
+		if (fd >= 0)
+			close(fd);
+		http_client_free(c);
+		return NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (c->ca_path && (stat(c->ca_path, &st) != 0 || !S_ISDIR(st.st_mode) || access(c->ca_path, R_OK | X_OK) != 0)) {
+		int e = errno;
+		error_set(err, errsz, "--ca-path: cannot use the CA directory %s: %s", c->ca_path,
+			  stat(c->ca_path, &st) == 0 && !S_ISDIR(st.st_mode) ? "not a directory" : strerror(e));
+		http_client_free(c);
 		return NULL;
 	}
 	c->curl = curl_easy_init();
@@ -390,7 +534,15 @@ struct http_client *http_client_new(const struct http_options *opts, char *err, 
 	} /* else: libcurl's built-in default bundle */
 	if (c->proxy)
 		SET(CURLOPT_PROXY, c->proxy);
-	if (trace_on(c->trace, TRACE_HTTP)) {
+	/* libcurl says only through its debug lines which proxy variable it used: with a proxy
+	 * variable set, the callback runs for the messages' sake too (it traces only at -vvv). */
+	static const char *const proxy_vars[] = {"https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy",
+						 "ALL_PROXY"};
+	int env_proxy = 0;
+	for (size_t i = 0; i < sizeof proxy_vars / sizeof proxy_vars[0]; i++)
+		if (env_get(opts->getenv_fn, proxy_vars[i]))
+			env_proxy = 1;
+	if (trace_on(c->trace, TRACE_HTTP) || (env_proxy && !c->proxy)) {
 		c->idle.c = c;
 		SET(CURLOPT_DEBUGFUNCTION, debug_cb);
 		SET(CURLOPT_DEBUGDATA, &c->idle);
@@ -576,6 +728,15 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 	curl_slist_free_all(list);
 
 	curl_reason(c, rc, reason, sizeof(reason));
+	/* Which proxy was involved, if any: --proxy, or the variable libcurl took it from. */
+	char proxy_desc[360] = "";
+	if (c->proxy) {
+		char ph[280];
+		proxy_hostport(c->proxy, ph, sizeof ph);
+		snprintf(proxy_desc, sizeof proxy_desc, "%s (--proxy)", ph);
+	} else if (t.proxy_var[0]) {
+		snprintf(proxy_desc, sizeof proxy_desc, "%s (from %s)", t.proxy_where[0] ? t.proxy_where : "?", t.proxy_var);
+	}
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 		if (!out->body) {
@@ -591,20 +752,33 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 	if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		res = HTTP_ERR_TOO_LARGE;
 		error_set(err, errsz, "response from %s is larger than %zu bytes", hostport, c->max_body);
+	} else if (!t.oom && rc == CURLE_OUT_OF_MEMORY && t.got_headers && !t.headers_done) {
+		/* libcurl refuses a header line over its limit (CURL_MAX_HTTP_HEADER, 100 KiB) with a
+		 * bare "out of memory" while the headers are still coming: say what it was. */
+		res = HTTP_ERR_TOO_LARGE;
+		error_set(err, errsz, "a response header line from %s is larger than libcurl's limit (%d KiB)%s%s",
+			  hostport, CURL_MAX_HTTP_HEADER / 1024, t.last_header[0] ? "; it came after the header " : "",
+			  t.last_header);
 	} else if (t.oom || rc == CURLE_OUT_OF_MEMORY) {
 		res = HTTP_ERR_OTHER;
 		error_set(err, errsz, "out of memory while reading the response from %s", hostport);
 	} else {
 		switch (rc) {
 		case CURLE_OPERATION_TIMEDOUT: {
-			curl_off_t connect_us = 0;
+			curl_off_t connect_us = 0, appconnect_us = 0, pretransfer_us = 0;
 			curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
+			curl_easy_getinfo(h, CURLINFO_APPCONNECT_TIME_T, &appconnect_us);
+			curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+			/* a reused connection has no connect time but is ready to send: pretransfer */
+			int https = strcasecmp(scheme, "https") == 0;
 			res = HTTP_ERR_TIMEOUT;
 			error_set(err, errsz, "deadline reached while %s %s",
-			       connect_us == 0 ? "connecting to" :
-			       !t.got_headers  ? "waiting for the response from" :
-						 "reading the response body from",
-			       hostport);
+				  pretransfer_us == 0 && connect_us == 0 ? "connecting to" :
+				  pretransfer_us == 0 && https && appconnect_us == 0 ? "in the TLS handshake with" :
+				  !t.got_headers ? "waiting for the response from" :
+				  !t.headers_done ? "reading the response headers from" :
+						    "reading the response body from",
+				  hostport);
 			break;
 		}
 		case CURLE_COULDNT_RESOLVE_HOST: {
@@ -619,14 +793,17 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 		}
 		case CURLE_COULDNT_RESOLVE_PROXY:
 			res = HTTP_ERR_DNS;
-			error_set(err, errsz, "could not resolve the proxy for %s: %s", hostport, reason);
+			error_set(err, errsz, "could not resolve the proxy %s for %s", proxy_desc, hostport);
 			break;
 		case CURLE_COULDNT_CONNECT: {
 			long oserr = 0;
 			curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
 			res = HTTP_ERR_CONNECT;
-			if (c->proxy || memcasemem(reason, strlen(reason), "proxy"))
-				error_set(err, errsz, "could not connect to the proxy for %s: %s", hostport, reason);
+			if (proxy_desc[0] && oserr == ECONNREFUSED)
+				error_set(err, errsz, "connection refused by the proxy %s (for %s)", proxy_desc, hostport);
+			else if (proxy_desc[0])
+				error_set(err, errsz, "could not connect to the proxy %s (for %s): %s", proxy_desc, hostport,
+					  oserr ? strerror((int)oserr) : reason);
 			else if (oserr == ECONNREFUSED)
 				error_set(err, errsz, "connection refused by %s", hostport);
 			else if (oserr)
@@ -636,10 +813,14 @@ enum http_result http_request(struct http_client *c, const struct http_request_s
 			break;
 		}
 		case CURLE_PROXY:
+			res = HTTP_ERR_CONNECT;
+			error_set(err, errsz, "the proxy %s failed the connection to %s: %s", proxy_desc, hostport, reason);
+			break;
 		case CURLE_RECV_ERROR:
 		case CURLE_SEND_ERROR:
 			res = HTTP_ERR_CONNECT;
-			error_set(err, errsz, "connection to %s failed: %s", hostport, reason);
+			error_set(err, errsz, "connection to %s%s%s failed: %s", hostport, proxy_desc[0] ? " through the proxy " : "",
+				  proxy_desc, reason);
 			break;
 		case CURLE_GOT_NOTHING:
 			res = HTTP_ERR_CONNECT;

@@ -14,6 +14,9 @@
  *    through options.getenv_fn) -> CAINFO; else the system store read lazily from
  *    the hashed directory /etc/ssl/certs (CAINFO unset, so the big bundle is not parsed on
  *    every run), or libcurl's built-in default when that directory has no hash links.
+ *    A ca_file that is not a readable regular file, or a ca_path that is not a readable
+ *    directory, fails here, before any connection, naming where it came from
+ *    ("AWS_CA_BUNDLE: cannot read the CA bundle /x: No such file or directory").
  *  - Proxies: libcurl's environment conventions (https_proxy, no_proxy...); options.proxy
  *    overrides them. Only http/https are allowed; redirects are not followed.
  *  - http_get(): connect and total timeouts are taken from deadline_remaining() at the call
@@ -29,10 +32,16 @@
  *    host:port, e.g. "connection refused by 127.0.0.1:9",
  *    "TLS handshake with 127.0.0.1:8443 failed: SSL certificate problem: ...",
  *    "could not resolve host nohost.invalid", "deadline reached while waiting for the
- *    response from 127.0.0.1:8443". err never contains a header value.
+ *    response from 127.0.0.1:8443" (the stage: connecting, the TLS handshake, waiting for the
+ *    response, reading its headers, reading its body; a reused connection is not
+ *    "connecting"), "connection refused by the proxy 127.0.0.1:9 (from HTTPS_PROXY) (for
+ *    host:443)", "response header line from host:443 is larger than libcurl's limit". err
+ *    never contains a header value, nor a proxy's user or password.
  *  - options.trace at level >= 3 (-vvv): request/response headers, curl's connection notes and
  *    a short prefix of the response body go to the trace sink (trace.h), one line per call.
  *    The sink must outlive the client.
+ *    The password (or user part without ':') of any "scheme://user:password@" in any traced
+ *    line is replaced by "<redacted>": libcurl's "Uses proxy env variable" line included.
  *    The Authorization header's Signature, the whole X-Amz-Security-Token and
  *    x-amz-sso_bearer_token values, any other
  *    Authorization / Proxy-Authorization value and X-Amz-Signature/X-Amz-Security-Token query
@@ -57,6 +66,7 @@ struct trace;
 struct http_options {
 	const char *ca_file;
 	const char *ca_path;
+	const char *ca_file_source; /* where ca_file came from, for messages; NULL: "--ca-file" */
 	const char *proxy;
 	const struct trace *trace;                  /* -vvv sink (level >= 3), or NULL */
 	const char *(*getenv_fn)(const char *name); /* AWS_CA_BUNDLE lookup; NULL = getenv(3) */

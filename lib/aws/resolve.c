@@ -235,10 +235,15 @@ static int resolve_service(const struct common_options *o, const char *(*getenv_
 	/* Trust store. */
 	t->ca_file = o->ca_file;
 	t->ca_path = o->ca_path;
-	if (!t->ca_file && !t->ca_path)
+	t->ca_file_source = "--ca-file";
+	if (!t->ca_file && !t->ca_path) {
 		t->ca_file = env_get(getenv_fn, "AWS_CA_BUNDLE");
-	if (!t->ca_file && !t->ca_path)
+		t->ca_file_source = "AWS_CA_BUNDLE";
+	}
+	if (!t->ca_file && !t->ca_path) {
 		t->ca_file = prof(cfg, profile, "ca_bundle");
+		t->ca_file_source = "the profile's ca_bundle";
+	}
 	t->proxy = o->proxy;
 	return 0;
 }

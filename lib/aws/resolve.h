@@ -44,6 +44,7 @@ struct target {
 	int max_attempts;
 	const char *ca_file;
 	const char *ca_path;
+	const char *ca_file_source;   /* "--ca-file", "AWS_CA_BUNDLE" or "the profile's ca_bundle" */
 	const char *proxy;
 };
 

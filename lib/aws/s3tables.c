@@ -29,6 +29,22 @@ static const char *type_name(json_object *o)
 }
 
 /* Parse exactly one JSON object filling the whole body. */
+/* Whether body[0..len) alone is one strict JSON document (strict parsing stops at what follows it). */
+static int complete_document(const char *body, size_t len)
+{
+	if (len == 0)
+		return 0;
+	json_tokener *tok = json_tokener_new_ex(64);
+	if (!tok)
+		return 0;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_object *o = json_tokener_parse_ex(tok, body, (int)len);
+	int complete = json_tokener_get_error(tok) == json_tokener_success;
+	json_tokener_free(tok);
+	json_object_put(o);
+	return complete;
+}
+
 static json_object *parse_object(const char *body, size_t len, char *err, size_t errsz)
 {
 	if (!body || len == 0) {
@@ -43,11 +59,14 @@ static json_object *parse_object(const char *body, size_t len, char *err, size_t
 		error_set(err, errsz, "response body too large");
 		return NULL;
 	}
+	/* One strict pass: no comments, single quotes or other json-c leniencies (a second, lenient
+	 * pass only to word the message differently would double the parsing cost of a fleet run). */
 	json_tokener *tok = json_tokener_new_ex(64);
 	if (!tok) {
 		error_set(err, errsz, "out of memory");
 		return NULL;
 	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	json_object *root = json_tokener_parse_ex(tok, body, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
@@ -63,7 +82,10 @@ static json_object *parse_object(const char *body, size_t len, char *err, size_t
 	}
 	if (jerr != json_tokener_success || !root) {
 		json_object_put(root);
-		error_set(err, errsz, "response body is not valid JSON (%s)", json_tokener_error_desc(jerr));
+		if (complete_document(body, end))
+			error_set(err, errsz, "response body has data after the JSON document");
+		else
+			error_set(err, errsz, "response body is not valid JSON (%s)", json_tokener_error_desc(jerr));
 		return NULL;
 	}
 	while (end < len && (body[end] == ' ' || body[end] == '\n' || body[end] == '\r' || body[end] == '\t'))
@@ -71,23 +93,6 @@ static json_object *parse_object(const char *body, size_t len, char *err, size_t
 	if (end != len) {
 		json_object_put(root);
 		error_set(err, errsz, "response body has data after the JSON document");
-		return NULL;
-	}
-	/* Then strictly: no comments, single quotes or other json-c leniencies. */
-	json_tokener *strict = json_tokener_new_ex(64);
-	if (!strict) {
-		json_object_put(root);
-		error_set(err, errsz, "out of memory");
-		return NULL;
-	}
-	json_tokener_set_flags(strict, JSON_TOKENER_STRICT);
-	json_object *check = json_tokener_parse_ex(strict, body, (int)end);
-	jerr = json_tokener_get_error(strict);
-	json_tokener_free(strict);
-	json_object_put(check);
-	if (jerr != json_tokener_success) {
-		json_object_put(root);
-		error_set(err, errsz, "response body is not strict JSON (%s)", json_tokener_error_desc(jerr));
 		return NULL;
 	}
 	if (!json_object_is_type(root, json_type_object)) {

@@ -19,11 +19,12 @@
  * Listings: s3t_list_*_page fetch one page; s3t_list_all_* follow
  * continuationToken to the last page (a repeated token, more than
  * S3T_MAX_PAGES pages or S3T_MAX_LIST_ITEMS items is S3T_MALFORMED) and
- * return the items sorted. An empty continuationToken ends the listing, as in
- * the SDKs' paginators. They
- * stop at the first page that fails and return its outcome (res describes
- * that page; out is left empty). On success res holds the last page's answer
- * and res->attempts counts the attempts of every page.
+ * return the items sorted (byte order). An empty continuationToken ends the
+ * listing, as in the SDKs' paginators. They stop at the first page that fails
+ * and return its outcome (res describes that page, "page N: " in the message
+ * of a malformed later page; out is left empty). On success res holds the
+ * last page's answer. Either way res->attempts counts the attempts of every
+ * page.
  *
  * Every function here only reads the client (no globals, no shared state), so
  * worker threads may call them at once, each with its own client.

@@ -537,11 +537,10 @@ static void add_scope(struct strbuf *b, const char *date8, const struct sigv4_pa
 	strbuf_add(b, "/aws4_request");
 }
 
-/* The signature: HMAC chain over "AWS4" + secret, date, region, service, "aws4_request", sts. */
-static int derive_signature(const char *secret, const char *date8, const struct sigv4_params *params,
-			    const char *sts, char signature[65])
+/* The signing key: HMAC chain over "AWS4" + secret, date, region, service, "aws4_request". */
+static int derive_key(const char *secret, const char *date8, const struct sigv4_params *params, unsigned char key[32])
 {
-	unsigned char k1[32], k2[32], md[32];
+	unsigned char k1[32], k2[32];
 	size_t slen = strlen(secret);
 	char *kbuf = malloc(slen + 5);
 	int rc = -1;
@@ -552,15 +551,47 @@ static int derive_signature(const char *secret, const char *date8, const struct 
 	if (hmac256(kbuf, slen + 4, date8, 8, k1) == 0 &&
 	    hmac256(k1, 32, params->region, strlen(params->region), k2) == 0 &&
 	    hmac256(k2, 32, params->service, strlen(params->service), k1) == 0 &&
-	    hmac256(k1, 32, "aws4_request", 12, k2) == 0 && hmac256(k2, 32, sts, strlen(sts), md) == 0) {
+	    hmac256(k1, 32, "aws4_request", 12, key) == 0)
+		rc = 0;
+	OPENSSL_cleanse(k1, sizeof(k1));
+	OPENSSL_cleanse(k2, sizeof(k2));
+	OPENSSL_cleanse(kbuf, slen + 4);
+	free(kbuf);
+	return rc;
+}
+
+void sigv4_key_cache_clear(struct sigv4_key_cache *c)
+{
+	if (c)
+		OPENSSL_cleanse(c, sizeof(*c));
+}
+
+/* The signature of sts, with the key from params->key_cache when it fits. */
+static int derive_signature(const struct sigv4_credentials *creds, const char *date8, const struct sigv4_params *params,
+			    const char *sts, char signature[65])
+{
+	unsigned char key[32], md[32];
+	char scope[160];
+	struct sigv4_key_cache *c = params->key_cache;
+	int n = snprintf(scope, sizeof(scope), "%s/%s/%s", date8, params->region, params->service);
+	int cacheable = c && n > 0 && (size_t)n < sizeof(scope) && strlen(creds->access_key_id) < sizeof(c->access_key_id);
+	int rc = -1;
+	if (cacheable && c->valid && strcmp(c->scope, scope) == 0 && strcmp(c->access_key_id, creds->access_key_id) == 0) {
+		memcpy(key, c->key, sizeof(key));
+	} else if (derive_key(creds->secret_access_key, date8, params, key) < 0) {
+		return -1;
+	} else if (cacheable) {
+		memcpy(c->key, key, sizeof(key));
+		snprintf(c->scope, sizeof(c->scope), "%s", scope);
+		snprintf(c->access_key_id, sizeof(c->access_key_id), "%s", creds->access_key_id);
+		c->valid = 1;
+	}
+	if (hmac256(key, 32, sts, strlen(sts), md) == 0) {
 		hex_encode(md, 32, signature);
 		rc = 0;
 	}
-	OPENSSL_cleanse(k1, sizeof(k1));
-	OPENSSL_cleanse(k2, sizeof(k2));
+	OPENSSL_cleanse(key, sizeof(key));
 	OPENSSL_cleanse(md, sizeof(md));
-	OPENSSL_cleanse(kbuf, slen + 4);
-	free(kbuf);
 	return rc;
 }
 
@@ -607,7 +638,7 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 	strbuf_add(&b, creq_hash);
 	if (!(sts = strbuf_take(&b)))
 		goto oom;
-	if (derive_signature(creds->secret_access_key, date8, params, sts, out->signature) < 0) {
+	if (derive_signature(creds, date8, params, sts, out->signature) < 0) {
 		error_set(err, errsz, "sigv4: HMAC-SHA256 failed");
 		goto fail;
 	}

@@ -62,6 +62,21 @@ struct sigv4_credentials {
 	const char *session_token;          /* NULL if none */
 };
 
+/*
+ * The derived signing key (HMAC chain over secret, date, region, service), kept between
+ * requests by a caller that signs many (a fleet run signs thousands with one key a day):
+ * reused while the access key id and the scope stay the same, derived again otherwise.
+ * Owned by the caller, one per thread; zero-initialise; sigv4_key_cache_clear() wipes it.
+ */
+struct sigv4_key_cache {
+	int valid;
+	char access_key_id[129];
+	char scope[160];                    /* date8/region/service */
+	unsigned char key[32];
+};
+
+void sigv4_key_cache_clear(struct sigv4_key_cache *c);
+
 struct sigv4_params {
 	const char *region;                 /* "us-east-1" */
 	const char *service;                /* signing name, "s3tables" */
@@ -69,6 +84,7 @@ struct sigv4_params {
 	int normalize_path;                 /* 1 for every service except S3 */
 	int double_encode_path;             /* 1 for every service except S3 */
 	int sign_content_sha256;            /* 1: add and sign x-amz-content-sha256 */
+	struct sigv4_key_cache *key_cache;  /* NULL: derive the key for every request */
 };
 
 struct sigv4_result {

@@ -13,7 +13,7 @@ static const char *plural(int n)
 
 int check_is_not_found(int outcome, const struct aws_result *res)
 {
-	return outcome == AWS_API_ERROR && (strcmp(res->error.code, "NotFoundException") == 0 || res->http_status == 404);
+	return outcome == AWS_API_ERROR && aws_error_classify(&res->error) == AWS_ERROR_NOT_FOUND;
 }
 
 struct result *check_failure(const char *operation, int outcome, const struct aws_result *res,
@@ -32,6 +32,15 @@ struct result *check_failure(const char *operation, int outcome, const struct aw
 				r->not_applicable = not_found_na;
 			result_text(r, "%s%s%s: %s", not_found_text ? not_found_text : "", not_found_text ? " - " : "",
 				    operation, desc);
+		} else if (aws_error_classify(&res->error) == AWS_ERROR_UNKNOWN_OPERATION) {
+			/* a 404 that is not AWS's NotFoundException: a wrong endpoint or path */
+			result_set_state(r, STATE_UNKNOWN);
+			if (strncmp(res->error.code, "HTTP ", 5) == 0) /* no AWS error code: not an AWS answer */
+				result_text(r, "%s: the endpoint did not know the operation (%s): HTTP %ld, not an AWS "
+					    "error response", operation, res->url, res->http_status);
+			else
+				result_text(r, "%s: the endpoint did not know the operation (%s): %s", operation,
+					    res->url, desc);
 		} else {
 			result_set_state(r, STATE_UNKNOWN);
 			result_text(r, "%s failed: %s after %d attempt%s", operation, desc, n, plural(n));

@@ -13,6 +13,9 @@
  *   failure table prescribes:
  *     AWS NotFoundException (404)  → not_found_state, "<not_found_text> - <op>: <error>";
  *                                   root not_applicable = not_found_na (may be NULL);
+ *     any other 404                → UNKNOWN, "<op>: the endpoint did not know the operation
+ *                                   (<URL>): <error>" (aws_error_classify(): a wrong path or
+ *                                   not S3 Tables at all; nothing is known about the table);
  *     other API errors (403 ...)   → UNKNOWN, "<op> failed: <code, message, HTTP status,
  *                                   request id> after N attempts";
  *     deadline                     → the -t state, "timed out after N s during <op> (...)";

@@ -11,6 +11,7 @@
 
 #include "aws_config.h"
 #include "creds_cache.h"
+#include "creds_profile.h"
 #include "trace.h"
 
 const char *creds_getenv(const struct creds_context *ctx, const char *name)
@@ -75,6 +76,22 @@ enum creds_status creds_from_environment(const struct creds_context *ctx, struct
 			  id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
 			  id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
 		return CREDS_BROKEN;
+	}
+	/* A pasted value with a stray newline or blank would only fail later, in signing. */
+	const char *names[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+			       creds_getenv(ctx, "AWS_SESSION_TOKEN") ? "AWS_SESSION_TOKEN" : "AWS_SECURITY_TOKEN"};
+	const char *values[] = {id, secret, token};
+	for (size_t i = 0; i < 3; i++) {
+		for (const char *p = values[i]; p && *p; p++) {
+			unsigned char ch = (unsigned char)*p;
+			if (ch < 0x21 || ch == 0x7f) {
+				error_set(err, errsz, "%s holds %s (at character %zu): check how it is set", names[i],
+					  ch == '\n' || ch == '\r' ? "a line break" : ch == ' ' || ch == '\t' ? "a blank"
+												    : "a control character",
+					  (size_t)(p - values[i]) + 1);
+				return CREDS_BROKEN;
+			}
+		}
 	}
 	out->access_key_id = strdup(id);
 	out->secret_access_key = strdup(secret);
@@ -176,6 +193,10 @@ int creds_resolve(const struct creds_context *ctx, struct creds *out, char *err,
 	if (!key)
 		use_cache = 0;
 	int rc = -1;
+	/* An explicitly named profile that does not exist stops the run, even before the
+	 * environment's keys are considered. */
+	if (creds_profile_check_named(ctx, err, errsz) != 0)
+		goto done;
 	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++) {
 		if (providers[i].network && !ctx->http)
 			continue; /* no network available to this caller */

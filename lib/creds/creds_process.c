@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -140,10 +141,146 @@ static long ms_left(const struct deadline *dl)
 	return r <= 0 ? 0 : (long)(r * 1000.0) + 1;
 }
 
-static void kill_group(pid_t pid)
+/* ---- the supervisor (runs in the forked child; async-signal-safe calls only) ----------- */
+
+static int sigchld_pipe = -1;
+
+static void on_sigchld(int sig)
 {
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
+	int saved = errno;
+	(void)sig;
+	char b = 0;
+	ssize_t w = write(sigchld_pipe, &b, 1);
+	(void)w;
+	errno = saved;
+}
+
+static void default_signals(void)
+{
+	/* the plugin's handlers (one status line on stdout) are not the child's */
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* The helper itself: /bin/sh -c command, in its own process group. */
+static _Noreturn void exec_helper(const char *command, pid_t supervisor, int out_fd, int err_fd)
+{
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the supervisor gone: the shell goes too */
+	if (getppid() != supervisor)
+		_exit(125); /* it went before the line above could take effect */
+	int in = open("/dev/null", O_RDONLY);
+	if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+		_exit(126);
+	close_other_fds();
+	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+	_exit(127);
+}
+
+/*
+ * Between the plugin and the helper: starts the helper in a process group of its own and
+ * kills that whole group (the helper and anything it started) as soon as either the helper
+ * exits or the lifeline reads end-of-file, which happens when the plugin closes it (deadline,
+ * too much output) or ends in any way at all, SIGKILL included: the kernel closes the
+ * plugin's descriptors. It then ends the way the helper ended (same status or signal).
+ */
+static _Noreturn void supervise(const char *command, int lifeline, int out_fd, int err_fd)
+{
+	default_signals();
+	setpgid(0, 0); /* not in the plugin's group: killing that group must not kill us first */
+	int sp[2];
+	if (pipe2(sp, O_CLOEXEC | O_NONBLOCK) != 0)
+		_exit(126);
+	sigchld_pipe = sp[1];
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigchld;
+	sa.sa_flags = SA_NOCLDSTOP | SA_RESTART;
+	sigaction(SIGCHLD, &sa, NULL);
+	pid_t me = getpid();
+	pid_t helper = fork();
+	if (helper < 0)
+		_exit(126);
+	if (helper == 0) {
+		close(sp[0]);
+		close(sp[1]);
+		close(lifeline);
+		exec_helper(command, me, out_fd, err_fd);
+	}
+	setpgid(helper, helper); /* also here, so kill(-helper) works at once */
+	close(out_fd);
+	close(err_fd);
+	struct pollfd pfd[2] = {{.fd = lifeline, .events = POLLIN}, {.fd = sp[0], .events = POLLIN}};
+	int status = 0, done = 0;
+	while (!done) {
+		siginfo_t si;
+		memset(&si, 0, sizeof si);
+		/* exited? (not reaped yet: its group id stays ours to kill) */
+		if (waitid(P_PID, (id_t)helper, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == helper)
+			break;
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents) {
+			char b;
+			if (read(lifeline, &b, 1) <= 0)
+				done = 1; /* the plugin is gone or gave up */
+		}
+		if (pfd[1].revents) {
+			char b[64];
+			while (read(sp[0], b, sizeof b) > 0)
+				;
+		}
+	}
+	kill(-helper, SIGKILL); /* whatever the helper left behind */
+	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+		;
+	if (done || !WIFSIGNALED(status))
+		_exit(done ? 125 : WIFEXITED(status) ? WEXITSTATUS(status) : 126);
+	/* end as the helper ended: by its signal, with no core file */
+	struct rlimit none = {0, 0};
+	setrlimit(RLIMIT_CORE, &none);
+	signal(WTERMSIG(status), SIG_DFL);
+	raise(WTERMSIG(status));
+	_exit(128 + WTERMSIG(status));
+}
+
+/* The first non-blank line of what the helper wrote to stderr: control characters replaced,
+ * cut at CREDS_PROCESS_STDERR_SHOWN bytes (on a UTF-8 boundary, with "..."). */
+void creds_process_stderr_line(const char *text, size_t len, char *out, size_t outsz)
+{
+	size_t i = 0, n = 0;
+	if (!outsz)
+		return;
+	out[0] = '\0';
+	while (i < len && (text[i] == '\n' || text[i] == '\r' || text[i] == ' ' || text[i] == '\t'))
+		i++;
+	size_t end = i;
+	while (end < len && text[end] != '\n' && text[end] != '\r')
+		end++;
+	while (end > i && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+		end--;
+	size_t cap = outsz - 1 < CREDS_PROCESS_STDERR_SHOWN ? outsz - 1 : CREDS_PROCESS_STDERR_SHOWN;
+	int cut = end - i > cap;
+	if (cut) {
+		end = i + (cap > 3 ? cap - 3 : 0);
+		while (end > i && ((unsigned char)text[end] & 0xC0) == 0x80)
+			end--;
+	}
+	for (; i < end; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		out[n++] = (ch < 0x20 || ch == 0x7f) ? ' ' : (char)ch;
+	}
+	if (cut)
+		for (int k = 0; k < 3 && n + 1 < outsz; k++)
+			out[n++] = '.';
+	out[n] = '\0';
 }
 
 int creds_run_process(const struct creds_context *ctx, const char *command, const char *source_label,
@@ -165,12 +302,14 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 			  CREDS_LABEL(source_label));
 		return -1;
 	}
-	int po[2] = {-1, -1}, pe[2] = {-1, -1};
-	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+	int po[2] = {-1, -1}, pe[2] = {-1, -1}, lf[2] = {-1, -1};
+	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0 || pipe2(lf, O_CLOEXEC) != 0) {
 		int e = errno;
-		if (po[0] >= 0) {
-			close(po[0]);
-			close(po[1]);
+		for (int i = 0; i < 2; i++) {
+			if (po[i] >= 0)
+				close(po[i]);
+			if (pe[i] >= 0)
+				close(pe[i]);
 		}
 		error_set(err, errsz, "%s%scredential_process: cannot create a pipe: %s",
 			  CREDS_LABEL(source_label), strerror(e));
@@ -179,38 +318,33 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		close(po[0]);
-		close(po[1]);
-		close(pe[0]);
-		close(pe[1]);
+		int fds[] = {po[0], po[1], pe[0], pe[1], lf[0], lf[1]};
+		for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+			close(fds[i]);
 		error_set(err, errsz, "%s%scredential_process: cannot fork: %s",
 			  CREDS_LABEL(source_label), strerror(e));
 		return -1;
 	}
 	if (pid == 0) {
 		/* child: only async-signal-safe calls */
-		setpgid(0, 0);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		int in = open("/dev/null", O_RDONLY);
-		if (in < 0 || dup2(in, 0) < 0 || dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
-			_exit(126);
-		close_other_fds();
-		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-		_exit(127);
+		close(lf[1]);
+		close(po[0]);
+		close(pe[0]);
+		supervise(command, lf[0], po[1], pe[1]);
 	}
-	setpgid(pid, pid); /* also from the parent, so kill(-pid) works even if the child has not run yet */
+	setpgid(pid, pid);
+	close(lf[0]);
 	close(po[1]);
 	close(pe[1]);
+	int lifeline = lf[1]; /* closing it tells the supervisor to kill the helper's group */
 
 	size_t cap = CREDS_PROCESS_MAX_OUTPUT + 1, len = 0;
 	char *buf = malloc(cap + 1);
 	int too_big = 0, timed_out = 0, status = 0, reaped = 0, oom = !buf;
 	int fds_open = 2;
 	struct pollfd pfd[2] = {{.fd = po[0], .events = POLLIN}, {.fd = pe[0], .events = POLLIN}};
-	char sink[4096];
+	char sink[4096], errtext[CREDS_PROCESS_STDERR_KEPT];
+	size_t errlen = 0;
 	while (fds_open > 0 && !too_big && !oom) {
 		long ms = ms_left(dl);
 		if (ms <= 0) {
@@ -230,6 +364,8 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 			ssize_t r;
 			if (i == 0)
 				r = read(pfd[i].fd, buf + len, cap - len);
+			else if (errlen < sizeof errtext)
+				r = read(pfd[i].fd, errtext + errlen, sizeof errtext - errlen);
 			else
 				r = read(pfd[i].fd, sink, sizeof sink);
 			if (r < 0 && (errno == EINTR || errno == EAGAIN))
@@ -244,6 +380,8 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 				len += (size_t)r;
 				if (len > CREDS_PROCESS_MAX_OUTPUT)
 					too_big = 1;
+			} else if (errlen < sizeof errtext) {
+				errlen += (size_t)r;
 			}
 		}
 	}
@@ -251,8 +389,10 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 	for (int i = 0; i < 2; i++)
 		if (pfd[i].fd >= 0)
 			close(pfd[i].fd);
-	if (too_big || oom || timed_out)
-		kill_group(pid); /* the leader is not reaped yet, so its group id cannot be reused */
+	if (too_big || oom || timed_out) {
+		close(lifeline); /* the supervisor kills the helper's whole group and exits */
+		lifeline = -1;
+	}
 	/* wait for the exit, still within the deadline */
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
@@ -268,12 +408,19 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 		}
 		if (!timed_out && ms_left(dl) <= 0) {
 			timed_out = 1;
-			kill_group(pid);
+			close(lifeline);
+			lifeline = -1;
 		}
 		struct timespec ts = {0, 2 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 
+	if (lifeline >= 0)
+		close(lifeline);
+	char shown[CREDS_PROCESS_STDERR_SHOWN + 8], said[CREDS_PROCESS_STDERR_SHOWN + 16];
+	creds_process_stderr_line(errtext, errlen, shown, sizeof shown);
+	snprintf(said, sizeof said, shown[0] ? ": %s" : " (it wrote nothing to stderr)", shown);
+	OPENSSL_cleanse(errtext, sizeof errtext);
 	int rc = -1;
 	if (oom) {
 		error_set(err, errsz, "%s%scredential_process: out of memory", CREDS_LABEL(source_label));
@@ -287,12 +434,12 @@ int creds_run_process(const struct creds_context *ctx, const char *command, cons
 		error_set(err, errsz, "%s%scredential_process: cannot wait for the command",
 			  CREDS_LABEL(source_label));
 	} else if (WIFSIGNALED(status)) {
-		error_set(err, errsz, "%s%scredential_process was killed by signal %d (its stderr is not shown)",
-			  CREDS_LABEL(source_label), WTERMSIG(status));
+		error_set(err, errsz, "%s%scredential_process was killed by signal %d%s",
+			  CREDS_LABEL(source_label), WTERMSIG(status), said);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		error_set(err, errsz, "%s%scredential_process exited with status %d%s (its stderr is not shown)",
+		error_set(err, errsz, "%s%scredential_process exited with status %d%s%s",
 			  CREDS_LABEL(source_label), WEXITSTATUS(status),
-			  WEXITSTATUS(status) == 127 ? ", command not found" : "");
+			  WEXITSTATUS(status) == 127 ? ", command not found" : "", said);
 	} else {
 		char why[256];
 		buf[len] = '\0';

@@ -324,6 +324,23 @@ static int parse_duration(const char *s, int *out)
 	return 0;
 }
 
+int creds_profile_check_named(const struct creds_context *ctx, char *err, size_t errsz)
+{
+	if (!ctx || !ctx->config)
+		return 0;
+	const char *option = ctx->profile && *ctx->profile ? ctx->profile : NULL;
+	const char *name = aws_config_profile_name_from(option, ctx->getenv_fn);
+	int explicit_profile = option != NULL || creds_getenv(ctx, "AWS_PROFILE") != NULL;
+	if (!explicit_profile || aws_config_has_profile(ctx->config, name))
+		return 0;
+	char cp[512] = "", crp[512] = "", why[128];
+	if (aws_config_paths(ctx->getenv_fn, cp, sizeof cp, crp, sizeof crp, why, sizeof why) != 0)
+		cp[0] = crp[0] = '\0';
+	error_set(err, errsz, "profile '%s' (from %s) not found in %s, %s", name, option ? "--profile" : "AWS_PROFILE",
+		  *cp ? cp : "(no config file)", *crp ? crp : "(no credentials file)");
+	return -1;
+}
+
 enum creds_status creds_from_profile(const struct creds_context *ctx, struct creds *out, char *err, size_t errsz)
 {
 	memset(out, 0, sizeof *out);
@@ -331,18 +348,10 @@ enum creds_status creds_from_profile(const struct creds_context *ctx, struct cre
 		return CREDS_NOT_CONFIGURED;
 	const char *option = ctx->profile && *ctx->profile ? ctx->profile : NULL;
 	const char *name = aws_config_profile_name_from(option, ctx->getenv_fn);
-	int explicit_profile = option != NULL || creds_getenv(ctx, "AWS_PROFILE") != NULL;
-	if (!aws_config_has_profile(ctx->config, name)) {
-		if (!explicit_profile)
-			return CREDS_NOT_CONFIGURED;
-		char cp[512] = "", crp[512] = "", why[128];
-		if (aws_config_paths(ctx->getenv_fn, cp, sizeof cp, crp, sizeof crp, why, sizeof why) != 0)
-			cp[0] = crp[0] = '\0';
-		error_set(err, errsz, "profile '%s' (from %s) not found in %s, %s", name,
-			  option ? "--profile" : "AWS_PROFILE", *cp ? cp : "(no config file)",
-			  *crp ? crp : "(no credentials file)");
+	if (creds_profile_check_named(ctx, err, errsz) != 0)
 		return CREDS_BROKEN;
-	}
+	if (!aws_config_has_profile(ctx->config, name))
+		return CREDS_NOT_CONFIGURED;
 	struct creds_plan plan;
 	char why[512];
 	enum creds_status s = creds_profile_plan(ctx->config, name, &plan, why, sizeof why);

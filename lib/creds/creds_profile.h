@@ -72,6 +72,14 @@ struct creds_plan {
 	struct creds_plan_step step[CREDS_PLAN_MAX_STEPS];
 };
 
+/*
+ * A profile named explicitly (ctx->profile, or $AWS_PROFILE) must exist in one of the two
+ * files, whatever source ends up supplying the keys (the AWS CLI refuses it too: "The config
+ * profile (x) could not be found"). 0 when it exists or none was named; -1 with "profile 'x'
+ * (from --profile) not found in CONFIG, CREDENTIALS" otherwise. No check without ctx->config.
+ */
+int creds_profile_check_named(const struct creds_context *ctx, char *err, size_t errsz);
+
 enum creds_status creds_profile_plan(const struct aws_config *cfg, const char *profile, struct creds_plan *plan,
 				     char *err, size_t errsz);
 

@@ -17,6 +17,8 @@
 #include <openssl/evp.h>
 
 #include "aws_error.h"
+#include "backoff.h"
+#include "deadline.h"
 #include "creds_sso.h"
 #include "error.h"
 #include "http.h"
@@ -166,6 +168,15 @@ int sso_token_parse(const char *text, size_t len, struct sso_token *out, char *e
 int sso_token_can_refresh(const struct sso_token *t, double now)
 {
 	return t->refresh_token && t->client_id && t->client_secret && t->registration_expires_at > now;
+}
+
+enum sso_token_action sso_token_decide(const struct sso_token *t, double now)
+{
+	if (t->expires_at - now >= SSO_TOKEN_REFRESH_WINDOW)
+		return SSO_TOKEN_USE;
+	if (sso_token_can_refresh(t, now))
+		return SSO_TOKEN_REFRESH;
+	return t->expires_at > now ? SSO_TOKEN_USE : SSO_TOKEN_EXPIRED;
 }
 
 static void format_time(double t, char *buf, size_t bufsz)
@@ -420,6 +431,22 @@ static int refresh(const struct creds_context *ctx, const struct sso_config *cfg
 	return rc;
 }
 
+/* flock(LOCK_EX), waiting at most half of what is left of the run's deadline: a stopped
+ * process holding the lock must not hang this check, and the rest of the run needs time too
+ * (without the lock the worst case is one more CreateToken). */
+static void lock_within_deadline(const struct creds_context *ctx, int fd)
+{
+	struct deadline wait;
+	deadline_start(&wait, (ctx && ctx->deadline ? deadline_remaining(ctx->deadline) : 10.0) / 2);
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || deadline_expired(&wait)) {
+			trace_printf(ctx ? ctx->trace : NULL, 1, "the SSO token cache is locked by another run; going on");
+			return;
+		}
+		backoff_sleep(0.05);
+	}
+}
+
 static void login_hint(const struct sso_config *cfg, char *buf, size_t bufsz)
 {
 	snprintf(buf, bufsz, "run `aws sso login --profile %s`", cfg->profile ? cfg->profile : "NAME");
@@ -447,9 +474,10 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 	}
 	trace_printf(ctx ? ctx->trace : NULL, 2, "profile '%s': SSO token from %s, %.0f s left", cfg->profile, path,
 		     tok.expires_at - now);
-	if (tok.expires_at - now >= SSO_TOKEN_REFRESH_WINDOW || !sso_token_can_refresh(&tok, now)) {
+	enum sso_token_action act = sso_token_decide(&tok, now);
+	if (act != SSO_TOKEN_REFRESH) {
 		wipe_buf(text, len + 1);
-		if (tok.expires_at <= now) {
+		if (act == SSO_TOKEN_EXPIRED) {
 			char when[40];
 			format_time(tok.expires_at, when, sizeof when);
 			int fields = tok.refresh_token && tok.client_id && tok.client_secret && tok.registration_expires_at > 0;
@@ -469,16 +497,16 @@ int sso_token_get(const struct creds_context *ctx, const struct sso_config *cfg,
 	sso_token_free(&tok);
 	int lfd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (lfd >= 0)
-		while (flock(lfd, LOCK_EX) != 0 && errno == EINTR)
-			;
+		lock_within_deadline(ctx, lfd);
 	int rc = -1;
 	if (load(path, &tok, &text, &len, &fd, why, sizeof why) != 0) {
 		error_set(err, errsz, "%s; %s", why, hint);
 		goto out;
 	}
 	close(fd);
-	if (tok.expires_at - now >= SSO_TOKEN_REFRESH_WINDOW || !sso_token_can_refresh(&tok, now)) {
-		if (tok.expires_at > now) { /* someone else refreshed it */
+	act = sso_token_decide(&tok, now);
+	if (act != SSO_TOKEN_REFRESH) {
+		if (act == SSO_TOKEN_USE) { /* someone else refreshed it */
 			*access_token = tok.access_token;
 			tok.access_token = NULL;
 			rc = 0;

@@ -14,7 +14,8 @@
  *    "refresh_token","refreshToken"}, unsigned. The answer (accessToken, expiresIn, optional
  *    refreshToken) is merged into the cache file's JSON (other fields kept) and written back
  *    atomically: a 0600 temporary file in the same directory, fsync, rename; an exclusive
- *    flock on the old file serialises concurrent refreshes (the loser re-reads the new file).
+ *    flock on the old file serialises concurrent refreshes (the loser re-reads the new file;
+ *    it waits at most half of what is left of ctx->deadline, then goes on without the lock).
  *    A refresh that fails while the old token is still valid keeps the old token (botocore).
  *    No file, no usable token, or an expired token that cannot be refreshed: -1 with a
  *    sentence that ends "run `aws sso login --profile NAME`". Errors never hold a token,
@@ -63,6 +64,14 @@ void sso_token_free(struct sso_token *t);
 
 /* 1 when the token has the four refresh fields and its registration has not expired. */
 int sso_token_can_refresh(const struct sso_token *t, double now);
+
+/* What to do with a cached token at time now (botocore SSOTokenProvider._refresher): */
+enum sso_token_action {
+	SSO_TOKEN_USE,     /* more than the refresh window left, or inside it but not refreshable */
+	SSO_TOKEN_REFRESH, /* inside the window (or expired) and refreshable */
+	SSO_TOKEN_EXPIRED  /* expired and not refreshable: log in again */
+};
+enum sso_token_action sso_token_decide(const struct sso_token *t, double now);
 
 /*
  * The cache text old_text with accessToken, expiresAt (written as "YYYY-MM-DDTHH:MM:SSZ")

@@ -118,39 +118,95 @@ static void print_option(const struct plugin_option *o, const char *help)
 	printf("%s\n    %s\n", head, help);
 }
 
+/* A notes paragraph that starts with "Example:" or "Examples:" (NULL if none). */
+static const char *find_examples(const char *notes, size_t *skip)
+{
+	for (const char *p = notes; p && *p;) {
+		const char *head = p;
+		size_t n = strcspn(p, "\n");
+		if ((n == 8 && strncmp(p, "Example:", 8) == 0) || (n == 9 && strncmp(p, "Examples:", 9) == 0)) {
+			*skip = n;
+			return head;
+		}
+		const char *para = strstr(p, "\n\n");
+		p = para ? para + 2 : NULL;
+	}
+	return NULL;
+}
+
 static void print_help(const struct plugin_info *info)
 {
 	printf("%s (%s) %s\n", info->program, PACKAGE_NAME, PACKAGE_VERSION);
 	printf("%s\n\n", info->purpose);
-	if (info->discovery)
+	if (info->discovery) {
 		printf("Usage: %s -b BUCKET-ARN [-b BUCKET-ARN ...] [options]\n"
 		       "  or:  %s --region REGION [--region REGION ...] [-b BUCKET-ARN ...] [options]\n\n",
 		       info->program, info->program);
-	else
-		printf("Usage: %s -a TABLE-ARN [options]\n  or:  %s -b BUCKET-ARN -n NAMESPACE -N TABLE [options]\n"
-		       "  or:  %s -b BUCKET-ARN --all-tables [-n NAMESPACE ...] [--include REGEX ...] [options]\n\n",
-		       info->program, info->program, info->program);
-	printf("Options:\n");
-	for (size_t i = 0; i < NCOMMON; i++) {
-		const char *help = scoped_help(info, &common[i]);
-		if (help)
-			print_option(&common[i], help);
-	}
-	for (size_t i = 0; i < info->noptions; i++)
-		print_option(&info->options[i], info->options[i].help);
-	if (info->discovery) {
+		printf("Options:\n");
+		for (size_t i = 0; i < NCOMMON; i++) {
+			const char *help = scoped_help(info, &common[i]);
+			if (help)
+				print_option(&common[i], help);
+		}
+		for (size_t i = 0; i < info->noptions; i++)
+			print_option(&info->options[i], info->options[i].help);
 		if (info->notes)
 			printf("\n%s\n", info->notes);
 		printf("\nCredentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
 		       "AWS_SESSION_TOKEN). Nothing secret is ever printed, at any verbosity.\n");
 		return;
 	}
+	printf("Usage: %s -a TABLE-ARN [options]\n  or:  %s -b BUCKET-ARN -n NAMESPACE -N TABLE [options]\n"
+	       "  or:  %s -b BUCKET-ARN --all-tables [-n NAMESPACE ...] [--include REGEX ...] [options]\n\n",
+	       info->program, info->program, info->program);
+	/* Headings: the table, every table of a bucket, this check's own options (its thresholds
+	 * first), then the options every s3tables check shares. */
+	printf("Table selection:\n");
+	size_t i0 = 0;
+	for (; i0 < NCOMMON && common[i0].key != OPT_ALL_TABLES && common[i0].key != 'w'; i0++)
+		print_option(&common[i0], common[i0].help);
+	if (i0 < NCOMMON && common[i0].key == OPT_ALL_TABLES) {
+		printf("\nOptions for every table of a bucket (--all-tables):\n");
+		for (; i0 < NCOMMON && common[i0].key != 'w'; i0++)
+			print_option(&common[i0], common[i0].help);
+	}
+	printf("\nThis check's options:\n");
+	for (size_t i = 0; i < NCOMMON; i++) {
+		const struct plugin_option *o = &common[i];
+		if (o->key == 'w')
+			print_option(o, info->thresholds ? info->thresholds : "Warning range");
+		else if (o->key == 'c')
+			print_option(o, "Critical range, same syntax as --warning");
+	}
+	for (size_t i = 0; i < info->noptions; i++)
+		print_option(&info->options[i], info->options[i].help);
+	printf("\nCommon options (every s3tables check):\n");
+	int after = 0;
+	for (size_t i = 0; i < NCOMMON; i++) {
+		if (common[i].key == 'c') {
+			after = 1;
+			continue;
+		}
+		if (after)
+			print_option(&common[i], common[i].help);
+	}
 	printf("\nRanges:\n"
 	       " monitoring-plugins syntax: N means 0..N, N: means N or more, ~:N means N or less,\n"
 	       " N:M between N and M, @N:M alerts inside N..M; ends are inclusive. Durations take\n"
 	       " s, m, h or d on each end (-w 30m -c 2h); byte ranges take K, M, G or T (1024-based).\n");
-	if (info->notes)
-		printf("\n%s\n", info->notes);
+	/* The notes, less their example paragraph, which goes last (help2man makes it the
+	 * EXAMPLES section, printed verbatim). */
+	size_t skip = 0;
+	const char *ex = find_examples(info->notes, &skip);
+	if (info->notes && ex != info->notes) {
+		size_t n = ex ? (size_t)(ex - info->notes) : strlen(info->notes);
+		while (n > 0 && info->notes[n - 1] == '\n')
+			n--;
+		printf("\n%.*s\n", (int)n, info->notes);
+	}
+	const char *rest = ex ? strstr(ex, "\n\n") : NULL;
+	if (rest && rest[strspn(rest, "\n")])
+		printf("\n%s\n", rest + strspn(rest, "\n"));
 	printf("\nEvery table of a bucket (--all-tables with --table-bucket-arn):\n"
 	       " ListTables gives each table (every page; --namespace, --include and --exclude\n"
 	       " filter them), then each table is checked exactly as above, --parallel at once.\n"
@@ -163,14 +219,44 @@ static void print_help(const struct plugin_info *info)
 	       " tables, ok, warning, critical, unknown, not_applicable, not_checked and the worst\n"
 	       " value of the check's metrics; --perfdata=per-table adds namespace.table::metric.\n"
 	       " IAM permission needed as well: s3tables:ListTables.\n");
-	printf("\nCredentials come, as for the AWS CLI, from the environment (AWS_ACCESS_KEY_ID,\n"
-	       "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); the profile (--profile, AWS_PROFILE): static\n"
-	       "keys, credential_process, role_arn, web_identity_token_file, or IAM Identity Center (SSO)\n"
-	       "with the token `aws sso login --profile NAME` cached in ~/.aws/sso/cache (refreshed and\n"
-	       "written back when it expires; a role needing mfa_serial is refused); web identity; the\n"
-	       "container endpoint; EC2 instance metadata. -v names the source. Nothing secret is ever\n"
-	       "printed, at any verbosity.\n");
+	printf("\nCredentials:\n"
+	       "  The first source that is configured is used; one that is configured but broken\n"
+	       "  stops the check with UNKNOWN naming it. Nothing secret is ever printed.\n"
+	       "  1.  The environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
+	       "      AWS_SESSION_TOKEN.\n"
+	       "  2.  The shared config files' profile (--profile, else AWS_PROFILE, else\n"
+	       "      default; a profile named explicitly must exist) in AWS_CONFIG_FILE\n"
+	       "      (~/.aws/config) and AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials):\n"
+	       "      static keys, credential_process, role_arn with source_profile or\n"
+	       "      credential_source, web_identity_token_file, or IAM Identity Center (SSO)\n"
+	       "      with the token `aws sso login --profile NAME` cached in ~/.aws/sso/cache\n"
+	       "      (refreshed and written back when it expires; a role needing mfa_serial is\n"
+	       "      refused).\n"
+	       "  3.  Web identity: AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN\n"
+	       "      (AWS_ROLE_SESSION_NAME).\n"
+	       "  4.  The ECS / EKS Pod Identity container endpoint:\n"
+	       "      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or\n"
+	       "      AWS_CONTAINER_CREDENTIALS_FULL_URI (AWS_CONTAINER_AUTHORIZATION_TOKEN,\n"
+	       "      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE).\n"
+	       "  5.  EC2 instance metadata, IMDSv2 (AWS_EC2_METADATA_DISABLED,\n"
+	       "      AWS_EC2_METADATA_SERVICE_ENDPOINT,\n"
+	       "      AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE).\n"
+	       "  Temporary credentials are cached between runs in\n"
+	       "  ~/.cache/monitoring-plugins-s3tables ($XDG_CACHE_HOME/monitoring-plugins-s3tables;\n"
+	       "  mode 0700, files 0600) until 5 minutes before they expire;\n"
+	       "  --no-credential-cache turns that off.\n");
+	printf("\nOther variables: AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3TABLES,\n"
+	       "AWS_ENDPOINT_URL, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_USE_FIPS_ENDPOINT,\n"
+	       "AWS_USE_DUALSTACK_ENDPOINT, AWS_MAX_ATTEMPTS, AWS_CA_BUNDLE, https_proxy,\n"
+	       "HTTPS_PROXY, ALL_PROXY, no_proxy (see the man page's ENVIRONMENT section).\n");
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n");
+	if (ex) {
+		const char *body = ex + skip;
+		while (*body == '\n')
+			body++;
+		const char *end = strstr(body, "\n\n");
+		printf("\nExamples:\n%.*s\n", (int)(end ? (size_t)(end - body) : strlen(body)), body);
+	}
 }
 
 int options_parse_state(const char *arg, enum mp_state *out, char *err, size_t errsz)
@@ -181,12 +267,25 @@ int options_parse_state(const char *arg, enum mp_state *out, char *err, size_t e
 	return -1;
 }
 
+/* Plain decimal digits, an optional '-' first (min < 0 only), no blanks, no '+', no 0x. */
+static int is_decimal_int(const char *s, int allow_minus)
+{
+	if (allow_minus && *s == '-')
+		s++;
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
 int options_parse_int(const char *arg, long min, long max, long *out, char *err, size_t errsz)
 {
 	char *end;
 	errno = 0;
-	long v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < min || v > max) {
+	long v = is_decimal_int(arg, min < 0) ? strtol(arg, &end, 10) : 0;
+	if (!is_decimal_int(arg, min < 0) || errno || *end || v < min || v > max) {
 		error_set(err, errsz, "'%s' is not a whole number from %ld to %ld", arg, min, max);
 		return -1;
 	}
@@ -205,17 +304,43 @@ static int parse_timeout(const char *arg, struct common_options *o, char *err, s
 	}
 	memcpy(num, arg, n);
 	num[n] = 0;
-	char *end;
-	errno = 0;
-	double t = strtod(num, &end);
-	if (errno || *end || !isfinite(t) || t <= 0 || t > 86400) {
-		error_set(err, errsz, "'%s' is not a number of seconds between 0 and 86400", num);
+	/* Decimal seconds only ("10", "2.5"): no blanks, sign, hex or exponent. */
+	size_t digits = strspn(num, "0123456789");
+	int decimal = digits > 0 && (num[digits] == 0 ||
+				     (num[digits] == '.' && num[digits + 1] &&
+				      strspn(num + digits + 1, "0123456789") == strlen(num + digits + 1)));
+	if (!decimal) {
+		error_set(err, errsz, "'%s' is not a number of seconds (decimal digits, e.g. 10 or 2.5)", num);
+		return -1;
+	}
+	double t = strtod(num, NULL);
+	if (!isfinite(t) || t <= 0 || t > 86400) {
+		error_set(err, errsz, "'%s' is out of range: the timeout must be more than 0 and at most 86400 seconds", num);
 		return -1;
 	}
 	o->timeout = t;
 	if (colon)
 		return options_parse_state(colon + 1, &o->timeout_state, err, errsz);
 	return 0;
+}
+
+void options_bad_option_name(const char *word, int optopt_char, char *buf, size_t bufsz)
+{
+	if (strncmp(word, "--", 2) == 0) {
+		/* "--name=value": the name only, cut and cleaned (the value may be a secret) */
+		size_t n = strcspn(word, "=");
+		if (n > 64)
+			n = 64;
+		snprintf(buf, bufsz, "%.*s", (int)n, word);
+	} else if (optopt_char > 0x20 && optopt_char < 0x7f) {
+		snprintf(buf, bufsz, "-%c", optopt_char);
+	} else {
+		/* a short option cluster getopt could not name: its first letter */
+		snprintf(buf, bufsz, "-%c", word[0] == '-' && word[1] > 0x20 && word[1] < 0x7f ? word[1] : '?');
+	}
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
 }
 
 /* Find the table entry for a getopt return value (among this program's options). */
@@ -295,15 +420,21 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 		return 0;
 	case 'N': o->table_name = arg; return 0;
 	case 'R':
-		if (o->nregions >= OPTIONS_MAX_LIST) {
-			error_set(err, errsz, "at most %d regions", OPTIONS_MAX_LIST);
+	case 'P':
+	case 'E':
+		if (!*arg) {
+			error_set(err, errsz, "the value is empty (leave the option out to use the default)");
 			return -1;
 		}
-		o->regions[o->nregions++] = arg;
-		o->region = arg;
+		if (key == 'R') {
+			if (o->nregions >= OPTIONS_MAX_LIST) {
+				error_set(err, errsz, "at most %d regions", OPTIONS_MAX_LIST);
+				return -1;
+			}
+			o->regions[o->nregions++] = arg;
+		}
+		*(key == 'R' ? &o->region : key == 'P' ? &o->profile : &o->endpoint_url) = arg;
 		return 0;
-	case 'P': o->profile = arg; return 0;
-	case 'E': o->endpoint_url = arg; return 0;
 	case OPT_FIPS: o->fips = 1; return 0;
 	case OPT_DUALSTACK: o->dualstack = 1; return 0;
 	case OPT_CA_FILE: o->ca_file = arg; return 0;
@@ -400,9 +531,14 @@ void options_parse(const struct plugin_info *info, int argc, char **argv, struct
 		if (key == -1)
 			break;
 		if (key == '?' || key == ':') {
-			const char *what = prev < argc ? argv[prev] : "?";
+			char what[128];
+			const struct plugin_option *known = optopt ? lookup(info, optopt) : NULL;
+			options_bad_option_name(prev < argc ? argv[prev] : "", optopt, what, sizeof what);
 			free(longopts);
-			if (optopt && lookup(info, optopt))
+			if (known && !known->arg_name)
+				usage_die(info, "option %s takes no value%s", what,
+					   known->key == 'v' ? " (repeat it for more detail: -vv, -vvv)" : "");
+			if (known)
 				usage_die(info, "option %s needs a value", what);
 			usage_die(info, "unknown option %s (see --help)", what);
 		}

@@ -9,7 +9,10 @@
  * error (unknown option, bad number, bad range, bad state name, missing or
  * conflicting table selection) prints one UNKNOWN line naming the option and
  * the bad text and exits 3 (on stderr for the discovery scope, see
- * plugin_info.discovery). Strings in struct common_options point into argv.
+ * plugin_info.discovery); an unknown option is named without its value
+ * ("--aws-secret-access-key=..." may carry a secret). Numbers are plain
+ * decimals (no blanks, sign, hex or exponent); -t takes decimal seconds.
+ * Strings in struct common_options point into argv.
  * The same tables drive --help, so the generated man pages never drift.
  */
 #ifndef S3T_OPTIONS_H
@@ -98,5 +101,9 @@ int options_divert_stdout(const struct plugin_info *info);
 /* Helpers for plugin handlers: parse a state name, a duration/byte/plain range. */
 int options_parse_state(const char *arg, enum mp_state *out, char *err, size_t errsz);
 int options_parse_int(const char *arg, long min, long max, long *out, char *err, size_t errsz);
+
+/* The name of a bad option for a message, never its value: "--name" of "--name=value", or
+ * "-c" for a short option c; control and non-ASCII bytes become '?'. */
+void options_bad_option_name(const char *word, int optopt_char, char *buf, size_t bufsz);
 
 #endif

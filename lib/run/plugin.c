@@ -5,46 +5,16 @@
 #include "aws_config.h"
 #include "fleet_run.h"
 #include "render.h"
+#include "signals.h"
 
-#include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-
-/* The last-resort timer's message, prepared before it can fire (async-signal-safe write). */
-static char alarm_message[256];
-static size_t alarm_message_len;
-static int alarm_state;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	ssize_t w = write(STDOUT_FILENO, alarm_message, alarm_message_len);
-	(void)w;
-	_exit(alarm_state);
-}
-
-static void arm_backstop(const struct plugin_run *r)
-{
-	double t = r->opts.timeout + 0.5;
-	char secs[64];
-	output_format_double(r->opts.timeout, secs, sizeof secs);
-	int n = snprintf(alarm_message, sizeof alarm_message, "S3TABLES %s %s - timed out after %s s\n",
-			 r->info->check_name, state_name(r->opts.timeout_state), secs);
-	alarm_message_len = n > 0 && (size_t)n < sizeof alarm_message ? (size_t)n : 0;
-	alarm_state = r->opts.timeout_state;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-	struct itimerval it = {.it_value = {.tv_sec = (time_t)t, .tv_usec = (suseconds_t)((t - floor(t)) * 1e6)}};
-	setitimer(ITIMER_REAL, &it, NULL);
-}
 
 void plugin_verbose(const struct plugin_run *r, int level, const char *fmt, ...)
 {
@@ -76,7 +46,8 @@ void plugin_begin(struct plugin_run *r, const struct plugin_info *info, int argc
 		r->opts.timeout_state = STATE_UNKNOWN; /* a discovery cut short wrote nothing: a failure */
 	r->trace = (struct trace){.level = r->opts.verbose, .f = stderr};
 	deadline_start(&r->deadline, r->opts.timeout);
-	arm_backstop(r);
+	signals_install(info->check_name, r->opts.timeout, r->opts.timeout_state);
+	signals_stage("reading the AWS config files");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	r->now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 
@@ -96,7 +67,12 @@ void plugin_connect(struct plugin_run *r)
 	const struct plugin_info *info = r->info;
 	char err[768];
 
+	if (strncasecmp(r->target.endpoint_url, "http://", 7) == 0)
+		plugin_verbose(r, 1, "warning: the endpoint is plain http://: requests, with their session tokens, "
+			       "go unencrypted (in clear text)");
+
 	r->http_opts = (struct http_options){.ca_file = r->target.ca_file, .ca_path = r->target.ca_path,
+					     .ca_file_source = r->target.ca_file_source,
 					     .proxy = r->target.proxy, .trace = &r->trace};
 	if (!(r->http = http_client_new(&r->http_opts, err, sizeof err))) {
 		aws_config_free(r->config);
@@ -106,6 +82,7 @@ void plugin_connect(struct plugin_run *r)
 	struct creds_context cc = {.profile = r->opts.profile, .config = r->config, .http = r->http,
 				   .deadline = &r->deadline, .region = r->target.region, .now = r->now,
 				   .trace = &r->trace, .no_cache = r->opts.no_credential_cache};
+	signals_stage("finding credentials");
 	if (creds_resolve(&cc, &r->creds, err, sizeof err)) {
 		release(r);
 		/* A source cut short by the deadline (or by its own limit just before it) timed out. */
@@ -123,6 +100,9 @@ void plugin_connect(struct plugin_run *r)
 		.endpoint_url = r->target.endpoint_url, .deadline = &r->deadline,
 		.max_attempts = r->target.max_attempts, .trace = &r->trace,
 	};
+	char stage[300];
+	snprintf(stage, sizeof stage, "waiting for S3 Tables at %.200s", r->target.endpoint_url);
+	signals_stage(stage);
 }
 
 void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv)
@@ -130,10 +110,12 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	char err[768];
 
 	plugin_begin(r, info, argc, argv);
+	signals_stage("resolving the table and endpoint");
 	if (resolve_target_with_config(&r->opts, NULL, r->config, r->profile, &r->target, err, sizeof err)) {
 		aws_config_free(r->config);
 		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
 	}
+	plugin_verbose(r, 1, "endpoint %s; region %s", r->target.endpoint_url, r->target.region);
 	plugin_verbose(r, 2, "table %s; region %s (from %s); endpoint %s (from %s); max attempts %d",
 		       r->target.table_label, r->target.region, r->target.region_source,
 		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
@@ -158,13 +140,15 @@ struct deadline plugin_work_deadline(const struct plugin_run *r)
 
 void plugin_answer_ready(void)
 {
+	signals_block();
 	struct itimerval off = {{0, 0}, {0, 0}};
 	setitimer(ITIMER_REAL, &off, NULL);
 }
 
 _Noreturn void plugin_finish(struct plugin_run *r, struct result *root)
 {
-	/* The answer is ready: the last-resort timer must not cut its printing short. */
+	/* The answer is ready: neither the last-resort timer nor a signal may cut its printing short
+	 * or follow it with a second line. */
 	plugin_answer_ready();
 	struct output *o = render_output(r->info->check_name, root);
 	result_free(root);

@@ -4,7 +4,8 @@
  *
  * Contract: plugin_start() parses the command line (options.h), starts the
  * run's single deadline (-t), arms a last-resort timer just past it (so no
- * run can outlive -t by more than a second, whatever blocks), resolves the
+ * run can outlive -t by more than a second, whatever blocks) and the signal
+ * handlers (signals.h: one UNKNOWN line naming the signal and the stage), resolves the
  * target (resolve.h), finds credentials (credentials.h) and prepares the
  * signed client. Any failure there prints one UNKNOWN line and exits 3.
  * plugin_check() runs a check (check.h) on the table the options name

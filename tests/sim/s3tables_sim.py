@@ -17,6 +17,7 @@ import argparse
 import base64
 import binascii
 import datetime
+import functools
 import hashlib
 import hmac
 import http.server
@@ -135,7 +136,10 @@ def _hmac(key, msg):
     return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
 
 
+@functools.lru_cache(maxsize=64)
 def signing_key(secret, date, region, service):
+    """Derived once per (secret, day, region, service), as SDKs do: a fleet run signs
+    thousands of requests with the same key."""
     k = _hmac(("AWS4" + secret).encode("utf-8"), date)
     k = _hmac(k, region)
     k = _hmac(k, service)
@@ -364,6 +368,7 @@ def ts(now, delta, style="z"):
     raise ValueError(style)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _uid(*parts):
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "s3tables-sim:" + ":".join(parts)))
 
@@ -1037,8 +1042,17 @@ class Bucket:
         self.by_id = {}
         self.by_name = {}
         self.lock = threading.Lock()
+        self.uid = _uid(self.arn)
+        self.ns_uids = {}
         self.in_flight = 0
+        self.peak = 0       # the most requests in flight at once
         self.throttled = 0
+
+    def namespace_id(self, ns):
+        u = self.ns_uids.get(ns)
+        if u is None:
+            u = self.ns_uids[ns] = _uid(self.arn, ns)
+        return u
 
     def add(self, ns, name, ttype="customer", profile=OK_PROFILE):
         t = FleetTable(self.arn, ns, name, ttype, profile, len(self.tables))
@@ -1049,6 +1063,7 @@ class Bucket:
     def enter(self):
         with self.lock:
             self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
             return self.in_flight
 
     def leave(self):
@@ -1080,9 +1095,15 @@ def build_fleet(region):
     for i in range(20):
         b.add("ns_s", "s_%02d" % i)
     new("fleet-empty")
+    b = new("fleet-broken")
+    for i in range(150):
+        b.add("ns_x", "x_%03d" % i, "customer", ("internal_error",) * 3)
     b = new("fleet-probe")
     for name, ttype, *profile in PROBE:
         b.add("app", name, ttype, profile)
+    b = new("fleet-loop", page_cap=2, behaviour="loop")
+    for i in range(4):
+        b.add("ns_l", "l_%02d" % i)
     b = new("fleet-badpage", page_cap=5, behaviour="badpage")
     for i in range(10):
         b.add("ns_p", "p_%02d" % i)
@@ -1118,14 +1139,17 @@ def generic_bucket(region, name):
 
 
 def encode_token(state):
+    """Opaque, and on purpose full of characters a query string must percent-encode
+    ('+', '/', '='), as real tokens are."""
     raw = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return "v1+" + base64.b64encode(raw).decode() + "/="
 
 
 def decode_token(tok):
+    if not (tok.startswith("v1+") and tok.endswith("/=")):
+        return None
     try:
-        raw = base64.urlsafe_b64decode(tok + "=" * (-len(tok) % 4))
-        state = json.loads(raw)
+        state = json.loads(base64.b64decode(tok[3:-2], validate=True))
         return state if isinstance(state, dict) and isinstance(state.get("o"), int) else None
     except (ValueError, TypeError, binascii.Error):
         return None
@@ -1160,15 +1184,23 @@ def paginate(items, params, limit_name, cap, scope):
 
 
 def table_summary(t, bucket, now):
+    # time.strftime is several times faster than datetime for the 10,000-table bucket
+    created = time.strftime("%Y-%m-%dT%H:%M:%S.857000+00:00",
+                            time.gmtime(int(now) - bucket.created_days * 86400 - t.index * 60))
     return {"namespace": [t.ns], "name": t.name, "type": t.type, "tableARN": t.arn,
-            "createdAt": ts(now, -bucket.created_days * 86400 - t.index * 60, "utc"),
-            "modifiedAt": ts(now, -3600 - t.index),
-            "namespaceId": _uid(bucket.arn, t.ns), "tableBucketId": _uid(bucket.arn)}
+            "createdAt": created,
+            "modifiedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                        time.gmtime(int(now) - 3600 - t.index)),
+            "namespaceId": bucket.namespace_id(t.ns), "tableBucketId": bucket.uid}
 
 
 def listing_reply(op, params, bucket, now):
     """ListTables / ListNamespaces for a known bucket (no generic scenario)."""
     ns, prefix = params.get("namespace"), params.get("prefix")
+    if bucket.behaviour == "loop" and op == "ListTables":
+        # a broken service: the first page again, with the same token, forever
+        return json_reply({"tables": [table_summary(t, bucket, now) for t in bucket.tables[:2]],
+                           "continuationToken": encode_token({"s": "loop", "o": 0})})
     if op == "ListTables":
         if ns is not None and not NAME_RE.match(ns):
             return bad_request("Invalid namespace name")
@@ -1214,7 +1246,7 @@ def handle_listing(op, params, sim, now):
     if not m:
         return Outcome(bad_request("Invalid table bucket ARN: %s" % barn[:300]))
     name = m.group(5)
-    bucket = sim.find_bucket(name) or generic_bucket(sim.region, name)
+    bucket = sim.listing_bucket(name)
     if bucket is None or m.group(4) != SIM_ACCOUNT:
         return Outcome(error_reply(404, "NotFoundException",
                                    "The specified table bucket could not be found."),
@@ -1237,7 +1269,7 @@ def handle_list_buckets(params, sim, now):
     prefix, btype = params.get("prefix"), params.get("type")
     if btype is not None and btype not in ("customer", "aws"):
         return Outcome(bad_request("type must be customer or aws"))
-    buckets = [sim.find_bucket(n) or generic_bucket(sim.region, n) for n in names]
+    buckets = [sim.listing_bucket(n) for n in names]
     items = [b for b in buckets if b and (prefix is None or b.name.startswith(prefix))
              and btype in (None, "customer")]
     page, nxt, err = paginate(items, params, "maxBuckets", BUCKETS_PAGE_CAP, [prefix, btype])
@@ -1333,6 +1365,7 @@ class Sim:
         self.requests = 0
         self.conn_seq = 0
         self.fleet = build_fleet(self.region)
+        self.generic = {}
         self.listed_buckets = [b for b in (args.list_buckets or DEFAULT_LISTED).split(",") if b]
         self.buckets_scenario = args.buckets_scenario
         self.throttle_limit = args.throttle_limit
@@ -1352,6 +1385,18 @@ class Sim:
                 if name not in self.fleet:
                     self.fleet[name] = build_huge(self.region)
         return self.fleet.get(name)
+
+    def listing_bucket(self, name):
+        """A fleet bucket, or sim-bucket / list-<scenario> (kept once made), or None."""
+        b = self.find_bucket(name)
+        if b is None:
+            with self.count_lock:
+                b = self.generic.get(name)
+                if b is None:
+                    b = generic_bucket(self.region, name)
+                    if b is not None and len(self.generic) < 1000:
+                        self.generic[name] = b
+        return b
 
     def count(self, fn):
         """Apply fn to the counters under the lock, then rewrite the counters file."""
@@ -1546,7 +1591,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             c["statuses"][st] = c["statuses"].get(st, 0) + 1
             if out.bucket is not None:
                 mb = c["max_in_flight_by_bucket"]
-                mb[out.bucket.name] = max(mb.get(out.bucket.name, 0), out.bucket.in_flight)
+                mb[out.bucket.name] = max(mb.get(out.bucket.name, 0), out.bucket.peak)
         sim.count(tally)
         self.send_reply(reply, request_id)
         if sim.max_requests and seq >= sim.max_requests:
