@@ -265,6 +265,37 @@ def start_fake(script, workdir, args=()):
     raise RuntimeError("%s did not start: %s" % (script, open(os.path.join(workdir, "stderr")).read()))
 
 
+ICINGA2_CANDIDATES = ("/usr/sbin/icinga2", "/usr/bin/icinga2")
+
+
+class Icinga2Layout:
+    """A throwaway Icinga 2 tree in tmp (etc, data, log, cache, spool, run), the -D defines
+    that point a daemon at it running as the current user, and that daemon's environment:
+    no AWS setting (plugins get theirs from the CheckCommands' env), no instance metadata
+    service, HOME in tmp. The system's /etc/icinga2 is never read."""
+
+    def __init__(self, tmp):
+        self.dirs = {k: os.path.join(tmp, k) for k in ("etc", "data", "log", "cache", "spool", "run")}
+        for d in self.dirs.values():
+            os.makedirs(d, exist_ok=True)
+        user = pwd.getpwuid(os.getuid()).pw_name
+        group = grp.getgrgid(os.getgid()).gr_name
+        self.defines = ["-DDataDir=" + self.dirs["data"], "-DLogDir=" + self.dirs["log"],
+                        "-DCacheDir=" + self.dirs["cache"], "-DSpoolDir=" + self.dirs["spool"],
+                        "-DInitRunDir=" + self.dirs["run"], "-DRunAsUser=" + user, "-DRunAsGroup=" + group]
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        self.env.update(HOME=tmp, ICINGA2_USER=user, ICINGA2_GROUP=group, AWS_EC2_METADATA_DISABLED="true")
+
+    def validate(self, icinga2, name, text, timeout=60):
+        """Write text as etc/NAME and run `icinga2 daemon -C` on it: (exit code, output)."""
+        path = os.path.join(self.dirs["etc"], name)
+        with open(path, "w") as f:
+            f.write(text)
+        p = subprocess.run([icinga2, "daemon", "-C", "-c", path] + self.defines, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, env=self.env, timeout=timeout)
+        return p.returncode, p.stdout.decode("utf-8", "replace")
+
+
 class Simulator:
     def __init__(self, extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="s3t-e2e-")
@@ -377,8 +408,10 @@ def perfdata_problems(perftext):
 
 
 def run(plugin, args, sim=None, env=None, timeout=30, creds=True, check_invariants=True, name="", plugindir=None):
-    """One plugin run (from the build, or from plugindir: an installed package's)."""
-    exe = os.path.join(plugindir or os.path.join(BUILDDIR, "plugins"), plugin)
+    """One plugin run (from the build, or from plugindir: an installed package's); given a path
+    such as "discover/s3tables-discover", that program of the build."""
+    exe = (os.path.join(BUILDDIR, plugin) if "/" in plugin
+           else os.path.join(plugindir or os.path.join(BUILDDIR, "plugins"), plugin))
     cmd = [exe] + list(args)
     if sim is not None:
         cmd += ["--endpoint-url", sim.url, "--ca-file", sim.ca]

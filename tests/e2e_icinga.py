@@ -11,7 +11,10 @@ what Icinga recorded: state, the executed command line (no secret on it),
 output (equal, modulo digits, to a direct run of the plugin with the same
 options), performance data (every metric, parsed by a real GraphiteWriter
 without an "invalid perfdata" complaint). It also validates
-contrib/icinga2/example-services.conf with `icinga2 daemon -C`.
+contrib/icinga2/example-services.conf with `icinga2 daemon -C`, and schedules
+the file s3tables-discover writes for a simulator bucket (its Host importing a
+template that points at the simulator): every discovered service runs its
+plugin with the options its check takes and is OK.
 
 Installs Debian's icinga2 if it is missing (as root, or with sudo -n); skips
 only when that is impossible.
@@ -20,8 +23,6 @@ import atexit
 import base64
 import json
 import os
-import pwd
-import grp
 import re
 import shutil
 import signal
@@ -39,7 +40,6 @@ import e2e  # noqa: E402
 from e2e import (ACCESS_KEY, BUCKET_ARN, SECRET_KEY, SESSION_TOKEN, Simulator, apt_install,  # noqa: E402
                  find_binary, fresh, is_, ok, table_arn)
 
-ICINGA2_CANDIDATES = ("/usr/sbin/icinga2", "/usr/bin/icinga2")
 NODE = "s3t-icinga-test"
 CONF = os.path.join(e2e.SRCDIR, "contrib", "icinga2", "s3tables.conf")
 EXAMPLE = os.path.join(e2e.SRCDIR, "contrib", "icinga2", "example-services.conf")
@@ -56,10 +56,10 @@ def skip(name, reason):
     e2e.ok(True, "%s # SKIP %s" % (name, reason))
 
 
-icinga2 = find_binary(ICINGA2_CANDIDATES)
+icinga2 = find_binary(e2e.ICINGA2_CANDIDATES)
 if icinga2 is None:
     why = apt_install(["icinga2"])
-    icinga2 = find_binary(ICINGA2_CANDIDATES)
+    icinga2 = find_binary(e2e.ICINGA2_CANDIDATES)
     if icinga2 is None:
         skip_all("icinga2 is not installed and could not be installed (%s)" % (why or "no binary after install"))
 if not shutil.which("openssl"):
@@ -68,18 +68,8 @@ if not shutil.which("openssl"):
 TMP = tempfile.mkdtemp(prefix="s3t-icinga-")
 if not os.environ.get("S3T_KEEP_TMP"):
     atexit.register(shutil.rmtree, TMP, True)
-DIRS = {k: os.path.join(TMP, k) for k in ("etc", "data", "log", "cache", "spool", "run")}
-for d in DIRS.values():
-    os.makedirs(d)
-USER = pwd.getpwuid(os.getuid()).pw_name
-GROUP = grp.getgrgid(os.getgid()).gr_name
-DEFINES = ["-DDataDir=" + DIRS["data"], "-DLogDir=" + DIRS["log"], "-DCacheDir=" + DIRS["cache"],
-           "-DSpoolDir=" + DIRS["spool"], "-DInitRunDir=" + DIRS["run"],
-           "-DRunAsUser=" + USER, "-DRunAsGroup=" + GROUP]
-# The daemon's own environment carries no AWS setting: the plugins get theirs from env = {...}.
-DAEMON_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-# Loopback only: the plugins must never ask an instance metadata service.
-DAEMON_ENV.update(HOME=TMP, ICINGA2_USER=USER, ICINGA2_GROUP=GROUP, AWS_EC2_METADATA_DISABLED="true")
+LAYOUT = e2e.Icinga2Layout(TMP)
+DIRS, DEFINES, DAEMON_ENV = LAYOUT.dirs, LAYOUT.defines, LAYOUT.env
 
 
 def q(s):
@@ -92,13 +82,11 @@ def remaining(cap):
 
 
 # --- 1. the shipped examples are valid Icinga 2 configuration ---------------
-with open(os.path.join(DIRS["etc"], "validate.conf"), "w") as f:
-    f.write('const PluginDir = %s\nconst NodeName = %s\nconst ZoneName = NodeName\n'
-            'include <itl>\ninclude %s\ninclude %s\n' % (q(PLUGINDIR), q(NODE), q(CONF), q(EXAMPLE)))
-p = subprocess.run([icinga2, "daemon", "-C", "-c", os.path.join(DIRS["etc"], "validate.conf")] + DEFINES,
-                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=DAEMON_ENV, timeout=remaining(60))
-vout = p.stdout.decode("utf-8", "replace")
-ok(p.returncode == 0 and "Finished validating the configuration" in vout,
+rc, vout = LAYOUT.validate(icinga2, "validate.conf",
+                           'const PluginDir = %s\nconst NodeName = %s\nconst ZoneName = NodeName\n'
+                           'include <itl>\ninclude %s\ninclude %s\n' % (q(PLUGINDIR), q(NODE), q(CONF), q(EXAMPLE)),
+                           timeout=remaining(60))
+ok(rc == 0 and "Finished validating the configuration" in vout,
    "icinga2 daemon -C accepts s3tables.conf and example-services.conf", vout[-3000:])
 ok(not re.search(r"^\S+ (warning|critical)/", vout, re.M) and " warning/" not in vout,
    "validation logs no warning or critical", vout[-3000:])
@@ -260,6 +248,16 @@ for name, plugin, args, svars, state in SERVICES:
     services.append((name, plugin, args, svars, state))
 
 HOST = "s3tables-sim"
+# s3tables-discover's file for the simulator's sim-bucket (2 tables: replication and maintenance
+# each), its Host importing a template that points it at the simulator.
+DISCOVERED = os.path.join(DIRS["etc"], "s3tables-discovered.conf")
+DHOST = "sim-bucket-us-east-1"
+discovered = e2e.run("discover/s3tables-discover", ["-b", e2e.bucket_arn("sim-bucket"), "-o", DISCOVERED,
+                                                     "--icinga2-host-template", "s3t-discovered-host",
+                                                     "--icinga2-service-template", "s3t-test-service"],
+                     sim=sim, check_invariants=False)
+ok(discovered.rc == 0 and os.path.exists(DISCOVERED), "s3tables-discover writes the simulator bucket's file",
+   repr(discovered))
 with open(os.path.join(DIRS["etc"], "icinga2.conf"), "w") as f:
     f.write("""
 const PluginDir = %(plugindir)s
@@ -285,15 +283,20 @@ template Service "s3t-test-service" {
   enable_flapping = false
 }
 
-object Host %(host)s {
-  check_command = "dummy"
+template Host "s3t-discovered-host" {
   enable_active_checks = false
   vars.s3tables_endpoint_url = %(url)s
   vars.s3tables_ca_file = %(ca)s
   vars.s3tables_aws_access_key_id = %(akid)s
   vars.s3tables_aws_secret_access_key = %(secret)s
 }
-""" % dict(plugindir=q(PLUGINDIR), node=q(NODE), conf=q(CONF), log=q(os.path.join(DIRS["log"], "icinga2.log")),
+
+object Host %(host)s {
+  import "s3t-discovered-host"
+  check_command = "dummy"
+}
+include %(discovered)s
+""" % dict(discovered=q(DISCOVERED), plugindir=q(PLUGINDIR), node=q(NODE), conf=q(CONF), log=q(os.path.join(DIRS["log"], "icinga2.log")),
            api_port=api_port, password=q(api_password), graphite_port=graphite.port, host=q(HOST),
            url=q(sim.url), ca=q(sim.ca), akid=q(ACCESS_KEY), secret=q(SECRET_KEY)))
     for name, plugin, args, svars, state in services:
@@ -354,17 +357,21 @@ ok(graphite.connected.wait(remaining(15)), "GraphiteWriter connects to the test'
 res = api("POST", "/v1/actions/reschedule-check",
           {"type": "Service", "filter": "host.name == %s" % q(HOST), "force": True, "next_check": time.time()})
 is_(len(res.get("results", [])), len(services), "reschedule-check reaches every service")
+res = api("POST", "/v1/actions/reschedule-check",
+          {"type": "Service", "filter": "host.name == %s" % q(DHOST), "force": True, "next_check": time.time()})
+is_(len(res.get("results", [])), 4, "the discovered file's 4 services are scheduled")
 
 results = {}
 until = time.monotonic() + 20
 while time.monotonic() < until:
-    objs = api("GET", "/v1/objects/services?attrs=name&attrs=state&attrs=last_check_result")["results"]
-    results = {o["attrs"]["name"]: o["attrs"] for o in objs if o["attrs"].get("last_check_result")}
-    if len(results) >= len(services):
+    objs = api("GET", "/v1/objects/services?attrs=name&attrs=host_name&attrs=state&attrs=last_check_result")["results"]
+    done = [o["attrs"] for o in objs if o["attrs"].get("last_check_result")]
+    results = {a["name"]: a for a in done if a["host_name"] == HOST}
+    dresults = {a["name"]: a for a in done if a["host_name"] == DHOST}
+    if len(results) >= len(services) and len(dresults) >= 4:
         break
     time.sleep(0.3)
 is_(sorted(results), sorted(s[0] for s in services), "every service has a check result")
-
 
 def digits(s):
     """Times and request ids differ between two runs a second apart; the rest must not."""
@@ -388,6 +395,28 @@ def pairs(argv):
 
 LONG = {"-a": "--table-arn", "-b": "--table-bucket-arn", "-n": "--namespace", "-N": "--table", "-w": "--warning",
         "-c": "--critical", "-t": "--timeout"}
+
+# The discovered services: OK from the simulator, each with the options its check takes (one request).
+is_(sorted(dresults), ["s3tables-maintenance-sim_ns.ok", "s3tables-maintenance-sim_ns.ok__2",
+                       "s3tables-replication-sim_ns.ok", "s3tables-replication-sim_ns.ok__2"],
+    "discovered: every service has a check result")
+for dname, attrs in sorted(dresults.items()):
+    cr = attrs["last_check_result"]
+    table = dname.split(".", 1)[1]
+    if "replication" in dname:
+        want = [os.path.join(PLUGINDIR, "check_s3tables_replication"),
+                "--table-arn", e2e.bucket_arn("sim-bucket") + "/table/" + table]
+    else:
+        want = [os.path.join(PLUGINDIR, "check_s3tables_maintenance"), "--table-bucket-arn",
+                e2e.bucket_arn("sim-bucket"), "--namespace", "sim_ns", "--table", table]
+    want += ["--endpoint-url", sim.url, "--ca-file", sim.ca]
+    cmd = cr.get("command") or []
+    ok(cmd[:1] == want[:1] and pairs(cmd[1:]) == pairs(want[1:]),
+       "discovered %s: the command line (a table ARN without the host's bucket ARN)" % dname,
+       "got:  %r\nwant: %r" % (cmd, want))
+    ok(int(cr["exit_status"]) == 0 and cr["output"].startswith("S3TABLES "), "discovered %s: OK" % dname,
+       cr["output"])
+
 
 for name, plugin, args, svars, state in services:
     attrs = results.get(name)

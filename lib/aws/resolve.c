@@ -77,6 +77,26 @@ static int prof_bool(const struct aws_config *cfg, const char *profile, const ch
 	return 0;
 }
 
+static int resolve_service(const struct common_options *o, const char *(*getenv_fn)(const char *),
+			   const struct aws_config *cfg, const char *profile, struct target *t, char *err,
+			   size_t errsz);
+
+int resolve_region_with_config(const struct common_options *o, const char *(*getenv_fn)(const char *),
+			       const struct aws_config *cfg, const char *profile, const char *region,
+			       struct target *t, char *err, size_t errsz)
+{
+	char why[256];
+	memset(t, 0, sizeof *t);
+	if (endpoint_validate_region(region, why, sizeof why)) {
+		error_set(err, errsz, "--region: %s", why);
+		return -1;
+	}
+	snprintf(t->region, sizeof t->region, "%s", region);
+	snprintf(t->region_source, sizeof t->region_source, "--region");
+	snprintf(t->table_label, sizeof t->table_label, "every table bucket in %s", region);
+	return resolve_service(o, getenv_fn, cfg, profile, t, err, errsz);
+}
+
 int resolve_target_with_config(const struct common_options *o, const char *(*getenv_fn)(const char *),
 			       const struct aws_config *cfg, const char *profile,
 			       struct target *t, char *err, size_t errsz)
@@ -139,6 +159,15 @@ int resolve_target_with_config(const struct common_options *o, const char *(*get
 		error_set(err, errsz, "%s", why);
 		return -1;
 	}
+	return resolve_service(o, getenv_fn, cfg, profile, t, err, errsz);
+}
+
+/* Endpoint, attempts and trust store for t->region. */
+static int resolve_service(const struct common_options *o, const char *(*getenv_fn)(const char *),
+			   const struct aws_config *cfg, const char *profile, struct target *t, char *err,
+			   size_t errsz)
+{
+	char why[384];
 
 	/* The endpoint. */
 	struct endpoint_params ep = {.region = t->region};

@@ -62,6 +62,15 @@ int resolve_target_with_config(const struct common_options *opts, const char *(*
 			       const struct aws_config *cfg, const char *profile,
 			       struct target *out, char *err, size_t errsz);
 
+/*
+ * The same settings for a region instead of a table (s3tables-discover's
+ * --region): endpoint, attempts and trust store as above; by_arn 0 and no
+ * bucket. A region that is not [a-z0-9-] is an error naming --region.
+ */
+int resolve_region_with_config(const struct common_options *opts, const char *(*getenv_fn)(const char *),
+			       const struct aws_config *cfg, const char *profile, const char *region,
+			       struct target *out, char *err, size_t errsz);
+
 /* Namespace and table names: 1..255 of [0-9a-z_] (the model's pattern). */
 int resolve_check_name(const char *what, const char *name, char *err, size_t errsz);
 

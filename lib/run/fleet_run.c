@@ -10,7 +10,6 @@
 #include "s3tables.h"
 #include "table_filter.h"
 
-#define FLEET_RESERVE_SECONDS 0.25
 
 /* What every worker reads; each item writes only through fleet_add(). */
 struct fleet_job {
@@ -53,9 +52,7 @@ static struct result *check_all(struct plugin_run *r, const struct check_def *de
 	const struct batch_options bo = {.parallel = r->opts.parallel, .max_rate = r->opts.max_rate};
 	/* The checks stop a little before the run's deadline, so that folding the results and
 	 * printing the answer fit in it too (the last-resort timer fires half a second after it). */
-	struct deadline work = r->deadline;
-	deadline_earlier(&work, r->opts.timeout * 0.05 < FLEET_RESERVE_SECONDS ? r->opts.timeout * 0.05
-									     : FLEET_RESERVE_SECONDS);
+	struct deadline work = plugin_work_deadline(r);
 	struct aws_client proto = r->client;
 	proto.deadline = &work;
 	char err[512];

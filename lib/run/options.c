@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output.h"
 
@@ -60,6 +61,50 @@ static const struct plugin_option common[] = {
 };
 #define NCOMMON (sizeof common / sizeof common[0])
 
+/* What a common option means to s3tables-discover; NULL when it is not one of its options. */
+static const char *discovery_help(const struct plugin_option *o)
+{
+	switch (o->key) {
+	case 'a': case 'N': case 'w': case 'c': case OPT_ALL_TABLES: case OPT_DETAIL: case OPT_PERFDATA:
+		return NULL;
+	case 'b': return "A table bucket to list (repeatable)";
+	case 'R': return "Every table bucket of the account in REGION (ListTableBuckets, every page; repeatable)";
+	case 'n': return "Only tables of this namespace (repeatable)";
+	case OPT_INCLUDE: return "Only tables whose namespace.table matches this POSIX extended regex (repeatable)";
+	case OPT_EXCLUDE: return "Skip tables whose namespace.table matches this POSIX extended regex (repeatable)";
+	case OPT_PARALLEL: return "With --probe: requests in flight at once, 1 to 32, on kept-alive connections; default 4";
+	case OPT_MAX_RATE: return "At most N requests per second across the run; default no cap";
+	case 't': return "One deadline for the whole run (credentials, listings, probes); default 10; a run cut short writes nothing";
+	}
+	return o->help;
+}
+
+/* The help of an option in this program's scope, or NULL when the option is not one of its. */
+static const char *scoped_help(const struct plugin_info *info, const struct plugin_option *o)
+{
+	if (info->discovery)
+		return discovery_help(o);
+	if (o->key == 'w')
+		return info->thresholds ? info->thresholds : "Warning range";
+	if (o->key == 'c')
+		return "Critical range, same syntax as --warning";
+	return o->help;
+}
+
+int options_divert_stdout(const struct plugin_info *info)
+{
+	if (!info->discovery)
+		return STDOUT_FILENO;
+	fflush(stdout);
+	int fd = dup(STDOUT_FILENO);
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+	return fd;
+}
+
+/* A usage error: one UNKNOWN line (on stderr for the discovery scope), exit 3. */
+#define usage_die(info, ...) \
+	(options_divert_stdout(info), output_die((info)->check_name, STATE_UNKNOWN, __VA_ARGS__))
+
 static void print_option(const struct plugin_option *o, const char *help)
 {
 	char head[96];
@@ -93,6 +138,24 @@ static void print_help(const struct plugin_info *info)
 {
 	printf("%s (%s) %s\n", info->program, PACKAGE_NAME, PACKAGE_VERSION);
 	printf("%s\n\n", info->purpose);
+	if (info->discovery) {
+		printf("Usage: %s -b BUCKET-ARN [-b BUCKET-ARN ...] [options]\n"
+		       "  or:  %s --region REGION [--region REGION ...] [-b BUCKET-ARN ...] [options]\n\n",
+		       info->program, info->program);
+		printf("Options:\n");
+		for (size_t i = 0; i < NCOMMON; i++) {
+			const char *help = scoped_help(info, &common[i]);
+			if (help)
+				print_option(&common[i], help);
+		}
+		for (size_t i = 0; i < info->noptions; i++)
+			print_option(&info->options[i], info->options[i].help);
+		if (info->notes)
+			printf("\n%s\n", info->notes);
+		printf("\nCredentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
+		       "AWS_SESSION_TOKEN). Nothing secret is ever printed, at any verbosity.\n");
+		return;
+	}
 	printf("Usage: %s -a TABLE-ARN [options]\n  or:  %s -b BUCKET-ARN -n NAMESPACE -N TABLE [options]\n"
 	       "  or:  %s -b BUCKET-ARN --all-tables [-n NAMESPACE ...] [--include REGEX ...] [options]\n\n",
 	       info->program, info->program, info->program);
@@ -280,11 +343,11 @@ void options_bad_option_name(const char *word, int optopt_char, char *buf, size_
 			*p = '?';
 }
 
-/* Find the table entry for a getopt return value. */
+/* Find the table entry for a getopt return value (among this program's options). */
 static const struct plugin_option *lookup(const struct plugin_info *info, int key)
 {
 	for (size_t i = 0; i < NCOMMON; i++)
-		if (common[i].key == key)
+		if (common[i].key == key && scoped_help(info, &common[i]))
 			return &common[i];
 	for (size_t i = 0; i < info->noptions; i++)
 		if (info->options[i].key == key)
@@ -297,7 +360,14 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 	long n;
 	switch (key) {
 	case 'a': o->table_arn = arg; return 0;
-	case 'b': o->bucket_arn = arg; return 0;
+	case 'b':
+		if (o->nbucket_arns >= OPTIONS_MAX_LIST) {
+			error_set(err, errsz, "at most %d table buckets", OPTIONS_MAX_LIST);
+			return -1;
+		}
+		o->bucket_arns[o->nbucket_arns++] = arg;
+		o->bucket_arn = arg;
+		return 0;
 	case 'n':
 		if (o->nnamespaces >= OPTIONS_MAX_LIST) {
 			error_set(err, errsz, "at most %d namespaces", OPTIONS_MAX_LIST);
@@ -356,6 +426,13 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 			error_set(err, errsz, "the value is empty (leave the option out to use the default)");
 			return -1;
 		}
+		if (key == 'R') {
+			if (o->nregions >= OPTIONS_MAX_LIST) {
+				error_set(err, errsz, "at most %d regions", OPTIONS_MAX_LIST);
+				return -1;
+			}
+			o->regions[o->nregions++] = arg;
+		}
 		*(key == 'R' ? &o->region : key == 'P' ? &o->profile : &o->endpoint_url) = arg;
 		return 0;
 	case OPT_FIPS: o->fips = 1; return 0;
@@ -385,6 +462,11 @@ static int handle_common(int key, const char *arg, struct common_options *o, cha
 static void check_selection(const struct plugin_info *info, const struct common_options *o)
 {
 	const char *name = info->check_name;
+	if (info->discovery) {
+		if (!o->nbucket_arns && !o->nregions)
+			usage_die(info, "nothing to list: give --table-bucket-arn or --region (both repeatable)");
+		return;
+	}
 	if (o->all_tables) {
 		if (o->table_arn || o->table_name)
 			output_die(name, STATE_UNKNOWN, "--all-tables checks every table of --table-bucket-arn: not with %s",
@@ -423,13 +505,15 @@ void options_parse(const struct plugin_info *info, int argc, char **argv, struct
 	o->timeout_state = STATE_UNKNOWN;
 	o->parallel = 4;
 	if (!longopts)
-		output_die(info->check_name, STATE_UNKNOWN, "out of memory");
+		usage_die(info, "out of memory");
 
-	for (size_t i = 0; i < total; i++) {
+	for (size_t i = 0, j = 0; i < total; i++) {
 		const struct plugin_option *p = i < NCOMMON ? &common[i] : &info->options[i - NCOMMON];
-		longopts[i].name = p->long_name;
-		longopts[i].has_arg = p->arg_name ? required_argument : no_argument;
-		longopts[i].val = p->key;
+		if (i < NCOMMON && !scoped_help(info, p))
+			continue; /* not an option of this program */
+		longopts[j].name = p->long_name;
+		longopts[j].has_arg = p->arg_name ? required_argument : no_argument;
+		longopts[j++].val = p->key;
 		if (p->short_name) {
 			size_t len = strlen(shortopts);
 			shortopts[len] = (char)p->short_name;
@@ -452,11 +536,11 @@ void options_parse(const struct plugin_info *info, int argc, char **argv, struct
 			options_bad_option_name(prev < argc ? argv[prev] : "", optopt, what, sizeof what);
 			free(longopts);
 			if (known && !known->arg_name)
-				output_die(info->check_name, STATE_UNKNOWN, "option %s takes no value%s", what,
+				usage_die(info, "option %s takes no value%s", what,
 					   known->key == 'v' ? " (repeat it for more detail: -vv, -vvv)" : "");
 			if (known)
-				output_die(info->check_name, STATE_UNKNOWN, "option %s needs a value", what);
-			output_die(info->check_name, STATE_UNKNOWN, "unknown option %s (see --help)", what);
+				usage_die(info, "option %s needs a value", what);
+			usage_die(info, "unknown option %s (see --help)", what);
 		}
 		if (key == 'h') {
 			free(longopts);
@@ -475,13 +559,13 @@ void options_parse(const struct plugin_info *info, int argc, char **argv, struct
 		if (rc != 0) {
 			const struct plugin_option *p = lookup(info, key);
 			free(longopts);
-			output_die(info->check_name, STATE_UNKNOWN, "--%s: %s", p ? p->long_name : "?",
+			usage_die(info, "--%s: %s", p ? p->long_name : "?",
 				   err[0] ? err : "invalid value");
 		}
 	}
 	free(longopts);
 	if (optind < argc)
-		output_die(info->check_name, STATE_UNKNOWN, "unexpected argument '%s' (see --help)", argv[optind]);
+		usage_die(info, "unexpected argument '%s' (see --help)", argv[optind]);
 
 	check_selection(info, o);
 }

@@ -8,9 +8,11 @@
  * handler by key. --help and --version print to stdout and exit 0. Any usage
  * error (unknown option, bad number, bad range, bad state name, missing or
  * conflicting table selection) prints one UNKNOWN line naming the option and
- * the bad text and exits 3; an unknown option is named without its value
+ * the bad text and exits 3 (on stderr for the discovery scope, see
+ * plugin_info.discovery); an unknown option is named without its value
  * ("--aws-secret-access-key=..." may carry a secret). Numbers are plain
- * decimals (no blanks, sign, hex or exponent); -t takes decimal seconds. Strings in struct common_options point into argv.
+ * decimals (no blanks, sign, hex or exponent); -t takes decimal seconds.
+ * Strings in struct common_options point into argv.
  * The same tables drive --help, so the generated man pages never drift.
  */
 #ifndef S3T_OPTIONS_H
@@ -40,6 +42,10 @@ struct plugin_info {
 	int (*handle)(void *ctx, int key, const char *arg, char *err, size_t errsz);
 	void *ctx;
 	const char *notes;       /* extra --help paragraphs (states, perfdata, examples) */
+	/* 1 for s3tables-discover's scope: -b and -R/--region repeatable, at least one of
+	 * them; no -a, -N, -w, -c, --all-tables, --detail, --perfdata; usage errors on stderr
+	 * (stdout carries the configuration it writes). */
+	int discovery;
 };
 
 #define OPTIONS_MAX_LIST 64
@@ -74,9 +80,23 @@ struct common_options {
 	int detail_all;        /* --detail=all */
 	int perfdata_per_table;
 	const char *fleet_option; /* the last fleet-only option given, for "needs --all-tables" */
+	/* Discovery scope (plugin_info.discovery): every -b and every --region, in order. */
+	const char *bucket_arns[OPTIONS_MAX_LIST];
+	size_t nbucket_arns;
+	const char *regions[OPTIONS_MAX_LIST];
+	size_t nregions;
 };
 
 void options_parse(const struct plugin_info *info, int argc, char **argv, struct common_options *out);
+
+/*
+ * A discovery run (plugin_info.discovery) writes configuration to stdout, so
+ * every message, the UNKNOWN line of a failure included, goes to stderr: this
+ * points stdout at stderr and returns a new descriptor of the real stdout
+ * (-1 if it could not be duplicated). For a plugin it does nothing and
+ * returns STDOUT_FILENO.
+ */
+int options_divert_stdout(const struct plugin_info *info);
 
 /* Helpers for plugin handlers: parse a state name, a duration/byte/plain range. */
 int options_parse_state(const char *arg, enum mp_state *out, char *err, size_t errsz);

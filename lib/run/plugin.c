@@ -33,7 +33,7 @@ static void release(struct plugin_run *r)
 	r->config = NULL;
 }
 
-void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv)
+void plugin_begin(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv)
 {
 	char err[768];
 	struct timespec ts;
@@ -41,6 +41,9 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	memset(r, 0, sizeof *r);
 	r->info = info;
 	options_parse(info, argc, argv, &r->opts);
+	r->out_fd = options_divert_stdout(info);
+	if (info->discovery)
+		r->opts.timeout_state = STATE_UNKNOWN; /* a discovery cut short wrote nothing: a failure */
 	r->trace = (struct trace){.level = r->opts.verbose, .f = stderr};
 	deadline_start(&r->deadline, r->opts.timeout);
 	signals_install(info->check_name, r->opts.timeout, r->opts.timeout_state);
@@ -57,15 +60,13 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 			output_die(info->check_name, STATE_UNKNOWN, "AWS config: %s", err);
 	}
 	r->profile = aws_config_profile_name_from(r->opts.profile, NULL);
-	signals_stage("resolving the table and endpoint");
-	if (resolve_target_with_config(&r->opts, NULL, r->config, r->profile, &r->target, err, sizeof err)) {
-		aws_config_free(r->config);
-		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
-	}
-	plugin_verbose(r, 1, "endpoint %s; region %s", r->target.endpoint_url, r->target.region);
-	plugin_verbose(r, 2, "table %s; region %s (from %s); endpoint %s (from %s); max attempts %d",
-		       r->target.table_label, r->target.region, r->target.region_source,
-		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
+}
+
+void plugin_connect(struct plugin_run *r)
+{
+	const struct plugin_info *info = r->info;
+	char err[768];
+
 	if (strncasecmp(r->target.endpoint_url, "http://", 7) == 0)
 		plugin_verbose(r, 1, "warning: the endpoint is plain http://: requests, with their session tokens, "
 			       "go unencrypted (in clear text)");
@@ -104,14 +105,51 @@ void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc
 	signals_stage(stage);
 }
 
+void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv)
+{
+	char err[768];
+
+	plugin_begin(r, info, argc, argv);
+	signals_stage("resolving the table and endpoint");
+	if (resolve_target_with_config(&r->opts, NULL, r->config, r->profile, &r->target, err, sizeof err)) {
+		aws_config_free(r->config);
+		output_die(info->check_name, STATE_UNKNOWN, "%s", err);
+	}
+	plugin_verbose(r, 1, "endpoint %s; region %s", r->target.endpoint_url, r->target.region);
+	plugin_verbose(r, 2, "table %s; region %s (from %s); endpoint %s (from %s); max attempts %d",
+		       r->target.table_label, r->target.region, r->target.region_source,
+		       r->target.endpoint_url, r->target.endpoint_source, r->target.max_attempts);
+	plugin_connect(r);
+}
+
+void plugin_release(struct plugin_run *r)
+{
+	release(r);
+}
+
+/* At most this much of -t (and at most 5% of it) is kept for what follows the requests. */
+#define PLUGIN_RESERVE_SECONDS 0.25
+
+struct deadline plugin_work_deadline(const struct plugin_run *r)
+{
+	struct deadline work = r->deadline;
+	double reserve = r->opts.timeout * 0.05;
+	deadline_earlier(&work, reserve < PLUGIN_RESERVE_SECONDS ? reserve : PLUGIN_RESERVE_SECONDS);
+	return work;
+}
+
+void plugin_answer_ready(void)
+{
+	signals_block();
+	struct itimerval off = {{0, 0}, {0, 0}};
+	setitimer(ITIMER_REAL, &off, NULL);
+}
 
 _Noreturn void plugin_finish(struct plugin_run *r, struct result *root)
 {
 	/* The answer is ready: neither the last-resort timer nor a signal may cut its printing short
 	 * or follow it with a second line. */
-	signals_block();
-	struct itimerval off = {{0, 0}, {0, 0}};
-	setitimer(ITIMER_REAL, &off, NULL);
+	plugin_answer_ready();
 	struct output *o = render_output(r->info->check_name, root);
 	result_free(root);
 	release(r);

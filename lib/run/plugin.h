@@ -44,9 +44,30 @@ struct plugin_run {
 	const char *profile;        /* the profile in use */
 	double now;                 /* wall clock at the start, for ages */
 	struct trace trace;         /* the -v sink (stderr), handed to everything that traces */
+	int out_fd;                 /* the real stdout (options_divert_stdout) */
 };
 
 void plugin_start(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv);
+
+/*
+ * plugin_start() in two pieces, for a program that resolves its own targets
+ * (s3tables-discover): plugin_begin() parses the options, starts the deadline
+ * and the last-resort timer and loads the shared config files;
+ * plugin_connect() then makes the HTTP client (r->target's trust store and
+ * proxy), finds credentials and prepares r->client for r->target. Both exit
+ * with one UNKNOWN line on failure. plugin_release() frees what they made.
+ */
+void plugin_begin(struct plugin_run *r, const struct plugin_info *info, int argc, char **argv);
+void plugin_connect(struct plugin_run *r);
+void plugin_release(struct plugin_run *r);
+
+/* The deadline for the requests of a run that still has to fold, print or write its answer
+ * after them: 5% of -t, at most 0.25 s, before the run's deadline. */
+struct deadline plugin_work_deadline(const struct plugin_run *r);
+
+/* The answer is ready: stop the last-resort timer so it cannot cut the printing (or a
+ * discovery's write of its file) short. */
+void plugin_answer_ready(void);
 
 /* Check the table the options name with def (GetTable first when needed), render, exit. */
 _Noreturn void plugin_check(struct plugin_run *r, const struct check_def *def);
