@@ -60,5 +60,14 @@ show "expiration: not available for this table (UNKNOWN)" check_s3tables_expirat
 show "maintenance: all jobs succeeded recently (OK)" check_s3tables_maintenance -b "$bucket" -n sim_ns -N maint_ok -w 1d -c 2d
 show "maintenance: compaction failed (CRITICAL)" check_s3tables_maintenance -b "$bucket" -n sim_ns -N maint_compaction_failed
 show "maintenance: snapshot management disabled (WARNING)" check_s3tables_maintenance -a "$table/maint_disabled"
+fleet="arn:aws:s3tables:us-east-1:111122223333:bucket/fleet-mixed"
+show "every table of a bucket in one run: replication of 20 tables (CRITICAL)" check_s3tables_replication -b "$fleet" --all-tables
+show "every table of a bucket: maintenance, sales namespace only" check_s3tables_maintenance -b "$fleet" --all-tables -n sales
+if [ -x build/discover/s3tables-discover ]; then
+	printf '\n\033[1m== %s\033[0m\n$ %s\n' "discovery: the Icinga 2 configuration for a bucket's tables (first lines)" \
+		"s3tables-discover -b $fleet --include '^sales[.]'"
+	# shellcheck disable=SC2086
+	build/discover/s3tables-discover -b "$fleet" --include '^sales[.]' $common | head -24
+fi
 echo
 echo "Requests the simulator verified: $(wc -l <"$tmp/requests.log")"
