@@ -1,6 +1,7 @@
 /* fleet_run.c - see fleet_run.h. */
 #include "fleet_run.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -31,11 +32,17 @@ static void check_one(const struct aws_client *c, size_t i, void *arg)
 	fleet_add(job->fleet, i, name, job->def->check_table(c, &ref, job->def->settings, job->env));
 }
 
-static struct result *unknown(const char *fmt, const char *a, const char *b)
+static struct result *unknown(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static struct result *unknown(const char *fmt, ...)
 {
+	char text[RESULT_TEXT_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
 	struct result *r = result_new();
 	result_set_state(r, STATE_UNKNOWN);
-	result_text(r, fmt, a, b);
+	result_text(r, "%s", text);
 	return r;
 }
 
@@ -58,7 +65,7 @@ static struct result *check_all(struct plugin_run *r, const struct check_def *de
 	char err[512];
 	struct result *root;
 	if (batch_run(&proto, &r->http_opts, &bo, list->ntables, check_one, &job, err, sizeof err))
-		root = unknown("could not start the checks: %s%s", err, "");
+		root = unknown("could not start the checks: %s", err);
 	else
 		root = fleet_result(f, deadline_expired(&work), r->opts.timeout, r->opts.timeout_state);
 	fleet_free(f);
@@ -72,7 +79,7 @@ struct result *fleet_run(struct plugin_run *r, const struct check_def *def, cons
 	char err[768];
 	if (table_filter_new(o->namespaces, o->nnamespaces, o->includes, o->nincludes, o->excludes, o->nexcludes, &filter,
 			     err, sizeof err))
-		return unknown("%s%s", err, "");
+		return unknown("%s", err);
 
 	struct s3t_table_list list;
 	struct aws_result res;
@@ -82,14 +89,14 @@ struct result *fleet_run(struct plugin_run *r, const struct check_def *def, cons
 	struct result *root;
 	if (rc != AWS_OK)
 		root = check_failure("ListTables", rc, &res, *def->not_found_state, "table bucket not found", NULL, env);
+	else if (list.ntables == 0 && (o->nnamespaces || o->nincludes || o->nexcludes))
+		root = unknown("no table of table bucket %s is left after filtering", r->target.bucket.bucket);
 	else if (list.ntables == 0)
-		root = unknown(o->nnamespaces || o->nincludes || o->nexcludes
-				       ? "no table of table bucket %s is left after filtering%s"
-				       : "table bucket %s has no tables%s",
-			       r->target.bucket.bucket, "");
-	else
+		root = unknown("table bucket %s has no tables", r->target.bucket.bucket);
+	else {
+		plugin_verbose(r, 1, "ListTables: %zu table%s to check", list.ntables, list.ntables == 1 ? "" : "s");
 		root = check_all(r, def, env, &list);
-	plugin_verbose(r, 1, "ListTables: %zu table%s to check", list.ntables, list.ntables == 1 ? "" : "s");
+	}
 	s3t_table_list_free(&list);
 	aws_result_free(&res);
 	return root;
