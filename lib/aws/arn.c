@@ -53,17 +53,6 @@ static int is_table_id_char(char c)
 	       c == '-';
 }
 
-/* Describe a rejected character for a message: 'X', or 0xNN for non-printables. */
-static const char *describe_char(char *buf, size_t bufsz, char c)
-{
-	unsigned char u = (unsigned char)c;
-	if (u > 0x20 && u < 0x7f && u != '\'')
-		snprintf(buf, bufsz, "'%c'", c);
-	else
-		snprintf(buf, bufsz, "byte 0x%02x", u);
-	return buf;
-}
-
 /* The whole text: present, not too long, printable ASCII without whitespace, "arn:..." */
 static int check_text(const char *text, size_t *lenp, char *err, size_t errsz)
 {
@@ -141,7 +130,7 @@ static int copy_name_field(const char *what, const char *v, size_t vlen, char *o
 	for (size_t i = 0; i < vlen; i++) {
 		if (!is_lower_digit_dash(v[i])) {
 			error_set(err, errsz, "%s '%s' contains %s; only a-z, 0-9 and '-' are allowed", what,
-				  quote(q, sizeof q, v, vlen), describe_char(cbuf, sizeof cbuf, v[i]));
+				  quote(q, sizeof q, v, vlen), error_describe_char(cbuf, sizeof cbuf, v[i]));
 			return -1;
 		}
 	}
@@ -173,7 +162,7 @@ static int parse_fields(const char *const f[6], const size_t flen[6], struct arn
 	for (size_t i = 0; i < flen[4]; i++) {
 		if (f[4][i] < '0' || f[4][i] > '9') {
 			error_set(err, errsz, "account '%s' contains %s; it must be 12 digits",
-				  quote(q, sizeof q, f[4], flen[4]), describe_char(cbuf, sizeof cbuf, f[4][i]));
+				  quote(q, sizeof q, f[4], flen[4]), error_describe_char(cbuf, sizeof cbuf, f[4][i]));
 			return -1;
 		}
 	}
@@ -214,7 +203,7 @@ static int parse_bucket(const char *text, const char *r, size_t rlen, struct arn
 	for (size_t i = 0; i < blen; i++) {
 		if (!is_bucket_char(b[i])) {
 			error_set(err, errsz, "bucket name '%s' contains %s; only a-z, 0-9, '_' and '-' are allowed",
-				  quote(q, sizeof q, b, blen), describe_char(cbuf, sizeof cbuf, b[i]));
+				  quote(q, sizeof q, b, blen), error_describe_char(cbuf, sizeof cbuf, b[i]));
 			return -1;
 		}
 	}
@@ -252,7 +241,7 @@ static int parse_table_id(const char *t, size_t tlen, struct arn *a, char *err, 
 		}
 		if (!is_table_id_char(t[i])) {
 			error_set(err, errsz, "table id '%s' contains %s; only A-Z, a-z, 0-9, '_' and '-' are allowed",
-				  quote(q, sizeof q, t, tlen), describe_char(cbuf, sizeof cbuf, t[i]));
+				  quote(q, sizeof q, t, tlen), error_describe_char(cbuf, sizeof cbuf, t[i]));
 			return -1;
 		}
 	}

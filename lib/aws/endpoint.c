@@ -99,17 +99,6 @@ const char *endpoint_partition_of_region(const char *region)
 	return partition_for(region)->id;
 }
 
-/* Describe a byte for a message: 'x' or byte 0xNN. */
-static const char *describe_char(char *buf, size_t bufsz, char c)
-{
-	unsigned char u = (unsigned char)c;
-	if (u > 0x20 && u < 0x7f && u != '\'')
-		snprintf(buf, bufsz, "'%c'", c);
-	else
-		snprintf(buf, bufsz, "byte 0x%02x", u);
-	return buf;
-}
-
 int endpoint_validate_region(const char *region, char *err, size_t errsz)
 {
 	char cbuf[16];
@@ -124,7 +113,7 @@ int endpoint_validate_region(const char *region, char *err, size_t errsz)
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
 			/* Never echo the region itself: it may hold control bytes or be huge. */
 			error_set(err, errsz, "invalid region: %s at offset %zu; only a-z, 0-9 and '-' are allowed",
-				describe_char(cbuf, sizeof cbuf, c), i);
+				error_describe_char(cbuf, sizeof cbuf, c), i);
 			return -1;
 		}
 	}
@@ -155,7 +144,7 @@ static int check_override(const char *u, size_t *outlen, char *err, size_t errsz
 		unsigned char c = (unsigned char)u[i];
 		if (c <= 0x20 || c >= 0x7f) {
 			error_set(err, errsz, "invalid endpoint: %s at offset %zu (whitespace, control and non-ASCII bytes are not allowed)",
-				c == ' ' ? "space" : describe_char(cbuf, sizeof cbuf, (char)c), i);
+				c == ' ' ? "space" : error_describe_char(cbuf, sizeof cbuf, (char)c), i);
 			return -1;
 		}
 	}
@@ -186,7 +175,7 @@ static int check_override(const char *u, size_t *outlen, char *err, size_t errsz
 		while (p < hend && *p != ']') {
 			if (!(is_word(*p) || *p == ':' || *p == '.' || *p == '%')) {
 				error_set(err, errsz, "invalid endpoint '%.200s': bad character %s in IPv6 address", u,
-					describe_char(cbuf, sizeof cbuf, *p));
+					error_describe_char(cbuf, sizeof cbuf, *p));
 				return -1;
 			}
 			p++;
@@ -200,7 +189,7 @@ static int check_override(const char *u, size_t *outlen, char *err, size_t errsz
 		while (p < hend && *p != ':') {
 			if (!(is_word(*p) || *p == '.' || *p == '-')) {
 				error_set(err, errsz, "invalid endpoint '%.200s': bad character %s in host", u,
-					describe_char(cbuf, sizeof cbuf, *p));
+					error_describe_char(cbuf, sizeof cbuf, *p));
 				return -1;
 			}
 			p++;

@@ -13,4 +13,7 @@
 
 void error_set(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* A rejected character for a message: 'x', or "byte 0xNN" for anything not printable. Returns buf. */
+const char *error_describe_char(char *buf, size_t bufsz, char c);
+
 #endif
